@@ -199,9 +199,9 @@ def check_records(records: Iterable[Mapping[str, Any]]) -> list[Problem]:
     for i, rec in enumerate(records):
         for col in DATE_COLUMNS:
             value = rec.get(col)
-            if value not in (None, "") and not isinstance(value, (date, datetime)):
-                if pd.isna(pd.to_datetime(value, errors="coerce")):
-                    problems.append(Problem(i, col, f"not a date: {value!r}"))
+            is_text = value not in (None, "") and not isinstance(value, (date, datetime))
+            if is_text and pd.isna(pd.to_datetime(value, errors="coerce")):
+                problems.append(Problem(i, col, f"not a date: {value!r}"))
         for col in (*COUNT_COLUMNS, "char_start", "char_end"):
             value = rec.get(col)
             if value not in (None, "") and pd.isna(pd.to_numeric(value, errors="coerce")):

@@ -1,0 +1,155 @@
+"""The claim model: what a valid claim is, and what each invalid one is reported as."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from lib.claims import (
+    COLUMNS,
+    SCHEMA,
+    ClaimValidationError,
+    article_id_for,
+    check_claims,
+    check_records,
+    claims_to_records,
+    coerce_claims,
+    empty_claims,
+    make_claim_id,
+    split_valid,
+    validate_claims,
+)
+
+SEED = Path(__file__).parent.parent / "seeds" / "000_45e694c00cb5fbd0.txt"
+
+
+def seed_toll() -> dict:
+    """The LCC's nationwide toll from the first seed, as the extractor should store it."""
+    text = SEED.read_text(encoding="utf-8")
+    sentence = (
+        "At least 54 people have been killed on Wednesday across Syria, "
+        "the opposition Local Coordination Committees of Syria said."
+    )
+    start = text.index(sentence)
+    evidence = "At least 54 people have been killed"
+    article_id = article_id_for(text)
+    return {
+        "claim_id": make_claim_id(article_id, start, start + len(evidence), "death_toll"),
+        "article_id": article_id,
+        "claim_type": "death_toll",
+        "deaths": 54,
+        "deaths_low": 54,
+        "deaths_high": None,
+        "qualifier": "at_least",
+        "victims": "all",
+        "source": "Local Coordination Committees of Syria",
+        "source_kind": "opposition_monitor",
+        "geo_precision": "country",
+        "date_start": "2012-04-04",
+        "date_end": "2012-04-04",
+        "date_precision": "day",
+        "published": "2012-04-04",
+        "sentence": sentence,
+        "sentence_start": start,
+        "char_start": start,
+        "char_end": start + len(evidence),
+        "confidence": 0.9,
+    }
+
+
+def test_a_seed_claim_is_valid_with_schema_dtypes():
+    frame = validate_claims(coerce_claims([seed_toll()]))
+    assert list(frame.columns) == list(COLUMNS)
+    assert {c: str(frame[c].dtype) for c in frame.columns} == SCHEMA
+    assert frame.loc[0, "deaths"] == 54 and pd.isna(frame.loc[0, "deaths_high"])
+    assert frame.loc[0, "governorates"] is None
+    assert not frame.loc[0, "cumulative"] and not frame.loc[0, "corrected"]
+
+
+def test_the_evidence_span_indexes_the_article_text():
+    rec = seed_toll()
+    text = SEED.read_text(encoding="utf-8")
+    assert text[rec["char_start"] : rec["char_end"]] == "At least 54 people have been killed"
+    start = rec["sentence_start"]
+    assert text[start : start + len(rec["sentence"])] == rec["sentence"]
+
+
+def test_claim_ids_are_stable_and_span_specific():
+    assert make_claim_id("a1", 10, 20, "death_toll") == make_claim_id("a1", 10, 20, "death_toll")
+    assert make_claim_id("a1", 10, 20, "death_toll") != make_claim_id("a1", 10, 21, "death_toll")
+    assert make_claim_id("a1", 10, 20, "death_toll") != make_claim_id("a2", 10, 20, "death_toll")
+
+
+def test_article_id_ignores_line_endings_and_outer_whitespace():
+    assert article_id_for("a\nb\n") == article_id_for("a\r\nb")
+    assert article_id_for("a b") != article_id_for("a  b")
+
+
+@pytest.mark.parametrize(
+    ("change", "column", "reason"),
+    [
+        ({"qualifier": "roughly"}, "qualifier", "not in"),
+        ({"source_kind": "blogger"}, "source_kind", "not in"),
+        ({"governorate": "SY-XX"}, "governorate", "not in"),
+        ({"deaths": -3, "deaths_low": -3}, "deaths", "negative count"),
+        ({"deaths_low": 60, "deaths_high": 50}, "deaths_low", "deaths_low > deaths_high"),
+        ({"deaths": 70, "deaths_low": 54, "deaths_high": 60}, "deaths", "outside"),
+        ({"date_start": "2012-04-05"}, "date_start", "after date_end"),
+        ({"qualifier": "vague"}, "deaths", "vague count keeps deaths null"),
+        ({"qualifier": None}, "qualifier", "needs a qualifier"),
+        ({"source": None}, "source", "required"),
+        ({"char_start": 10_000}, "char_start", "after char_end"),
+        ({"confidence": 1.5}, "confidence", "outside [0, 1]"),
+        ({"lat": 48.8, "lon": 2.3}, "lat", "outside Syria"),
+    ],
+)
+def test_each_bad_value_is_reported_by_column_and_reason(change, column, reason):
+    frame = coerce_claims([{**seed_toll(), **change}])
+    problems = check_claims(frame)
+    assert any(p.column == column and reason in p.reason for p in problems), problems
+    with pytest.raises(ClaimValidationError, match=column):
+        validate_claims(frame)
+
+
+def test_split_valid_keeps_good_rows_and_names_the_bad_ones():
+    good = seed_toll()
+    bad = {**seed_toll(), "claim_id": "other", "qualifier": "roughly"}
+    frame = coerce_claims([good, bad, {**good, "claim_id": "third", "deaths": 60}])
+    kept, problems = split_valid(frame)
+    assert list(kept["claim_id"]) == [good["claim_id"], "third"]
+    assert [(p.row, p.column) for p in problems] == [(1, "qualifier")]
+
+
+def test_duplicate_claim_ids_are_refused():
+    frame = coerce_claims([seed_toll(), seed_toll()])
+    assert [p.reason for p in check_claims(frame)] == ["duplicate claim_id"]
+
+
+def test_a_missing_column_invalidates_the_whole_frame():
+    frame = coerce_claims([seed_toll()]).drop(columns=["qualifier"])
+    kept, problems = split_valid(frame)
+    assert kept.empty and problems[0].column == "qualifier" and problems[0].row == "*"
+
+
+def test_raw_records_with_unparseable_values_are_named_before_coercion_hides_them():
+    problems = check_records([{**seed_toll(), "date_start": "yesterday", "deaths": "many"}])
+    assert {(p.column, p.reason.split(":")[0]) for p in problems} == {
+        ("date_start", "not a date"),
+        ("deaths", "not a number"),
+    }
+
+
+def test_records_round_trip_through_json_fields():
+    frame = coerce_claims([{**seed_toll(), "governorates": ["SY-ID", "SY-HI"]}])
+    records = claims_to_records(frame)
+    assert records[0]["date_start"] == "2012-04-04"
+    assert records[0]["governorates"] == ["SY-ID", "SY-HI"]
+    assert records[0]["deaths_high"] is None
+    again = coerce_claims(records)
+    pd.testing.assert_frame_equal(again, frame)
+
+
+def test_empty_frame_has_schema_dtypes_and_is_valid():
+    frame = empty_claims()
+    assert {c: str(frame[c].dtype) for c in frame.columns} == SCHEMA
+    assert check_claims(frame) == []
