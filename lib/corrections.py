@@ -1,0 +1,272 @@
+"""Human corrections applied to a claim frame (pure pandas; the store only persists them).
+
+Why a separate layer: the extractor's output is replaced whenever it improves, the human
+judgement must not be. A correction is keyed by `claim_id` (stable across extractor runs,
+see `lib.claims.make_claim_id`) and re-applied on every read, so it survives re-extraction.
+Values travel as text (`format_value`/`parse_value`) so one log column holds every field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from lib.claims import SCHEMA, check_claims
+
+# Fields a reviewer may change. Offsets, sentence, ids and provenance stay the machine's.
+CORRECTABLE_FIELDS = (
+    "deaths",
+    "deaths_low",
+    "deaths_high",
+    "qualifier",
+    "victims",
+    "source",
+    "source_kind",
+    "place",
+    "governorate",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "event_type",
+    "cumulative",
+    "notes",
+)
+REJECTED = "rejected"  # the field name of a kind="reject" log entry (new_value "true"/"false")
+KINDS = ("correct", "reject")
+STATUSES = ("active", "orphaned")
+CORRECTION_COLUMNS: dict[str, str] = {
+    "id": "Int64",
+    "claim_id": "string",
+    "article_id": "string",
+    "field": "string",
+    "old_value": "string",
+    "new_value": "string",
+    "reason": "string",
+    "author": "string",
+    "created_at": "datetime64[us]",
+    "kind": "string",
+    "status": "string",
+}
+
+
+class CorrectionError(ValueError):
+    """A correction that was refused; the message says why in reviewer's terms."""
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One changed cell: `field` is a CORRECTABLE_FIELDS name or REJECTED."""
+
+    claim_id: str
+    field: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An active correction that no longer fits its (re-extracted) claim, with the reason."""
+
+    correction_id: int
+    claim_id: str
+    reason: str
+
+
+@dataclass
+class Applied:
+    """Result of `apply_corrections`: the corrected frame plus what needs a reviewer's eye."""
+
+    frame: pd.DataFrame
+    rejected: set[str] = field(default_factory=set)
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+def empty_corrections() -> pd.DataFrame:
+    """A correction log with no rows and the right dtypes."""
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in CORRECTION_COLUMNS.items()})
+
+
+def _is_null(value: Any) -> bool:
+    return value is None or (not isinstance(value, (list, tuple)) and bool(pd.isna(value)))
+
+
+def format_value(field_name: str, value: Any) -> str | None:
+    """Canonical text of a value for the log: equal values always give equal text.
+
+    Text for a typed field is parsed first, so "12", 12 and 12.0 all log as "12" and text
+    of the wrong kind raises CorrectionError.
+    """
+    dtype = SCHEMA.get(field_name, "bool" if field_name == REJECTED else "string")
+    if isinstance(value, str) and dtype != "string":
+        value = parse_value(field_name, value)
+    if _is_null(value):
+        return None
+    if dtype == "Int64":
+        return str(int(value))
+    if dtype == "float64":
+        return repr(float(value))
+    if dtype.startswith("datetime"):
+        return pd.Timestamp(value).date().isoformat()
+    if dtype == "bool":
+        return "true" if _as_bool(field_name, value) else "false"
+    return str(value).strip() or None
+
+
+def _as_bool(field_name: str, value: Any) -> bool:
+    if isinstance(value, str):
+        if value.strip().lower() not in ("true", "false"):
+            raise CorrectionError(f"{field_name}: expected true or false, got {value!r}")
+        return value.strip().lower() == "true"
+    return bool(value)
+
+
+def parse_value(field_name: str, text: str | None) -> Any:
+    """The typed value of a logged text; raises CorrectionError for text of the wrong kind."""
+    dtype = SCHEMA.get(field_name, "bool" if field_name == REJECTED else "string")
+    if text is None or (isinstance(text, str) and not text.strip()) or _is_null(text):
+        if dtype == "bool":
+            raise CorrectionError(f"{field_name}: a yes/no value cannot be empty")
+        return pd.NaT if dtype.startswith("datetime") else pd.NA
+    text = str(text).strip()
+    if dtype == "Int64":
+        number = pd.to_numeric(text, errors="coerce")
+        if pd.isna(number) or float(number) != int(float(number)):
+            raise CorrectionError(f"{field_name}: not a whole number: {text!r}")
+        return int(float(number))
+    if dtype == "float64":
+        number = pd.to_numeric(text, errors="coerce")
+        if pd.isna(number):
+            raise CorrectionError(f"{field_name}: not a number: {text!r}")
+        return float(number)
+    if dtype.startswith("datetime"):
+        stamp = pd.to_datetime(text, errors="coerce", format="ISO8601")
+        if pd.isna(stamp):
+            raise CorrectionError(f"{field_name}: not a date (use YYYY-MM-DD): {text!r}")
+        return stamp.normalize()
+    if dtype == "bool":
+        return _as_bool(field_name, text)
+    return text
+
+
+def _set(frame: pd.DataFrame, label: Any, field_name: str, value: Any) -> None:
+    """Set one corrected cell, keeping the fields derived from it consistent.
+
+    A new governorate replaces the `governorates` list (the map reads it); a new place drops
+    the old place's coordinates, which would otherwise keep pinning the claim where it was.
+    """
+    frame.at[label, field_name] = value
+    if field_name == "governorate":
+        frame.at[label, "governorates"] = None if _is_null(value) else [value]
+    elif field_name == "place":
+        frame.at[label, "lat"] = float("nan")
+        frame.at[label, "lon"] = float("nan")
+
+
+def _problems_text(frame: pd.DataFrame) -> str:
+    return "; ".join(f"{p.column}: {p.reason}" for p in check_claims(frame))
+
+
+def check_correction(row: pd.DataFrame, field_name: str, value: Any) -> pd.DataFrame:
+    """Apply one new value to a one-row claim frame and return it if the claim stays valid.
+
+    Raises CorrectionError naming the field and the rule it breaks.
+    """
+    if field_name not in CORRECTABLE_FIELDS:
+        raise CorrectionError(f"{field_name!r} cannot be corrected (allowed: {CORRECTABLE_FIELDS})")
+    parsed = parse_value(field_name, format_value(field_name, value))
+    out = row.copy()
+    _set(out, out.index[0], field_name, parsed)
+    problems = _problems_text(out)
+    if problems:
+        raise CorrectionError(
+            f"{field_name} = {format_value(field_name, value)!r} refused: {problems}"
+        )
+    return out
+
+
+def _active(corrections: pd.DataFrame, kind: str) -> pd.DataFrame:
+    keep = (corrections["status"] == "active") & (corrections["kind"] == kind)
+    return corrections[keep.fillna(False).astype(bool)].sort_values("id")
+
+
+def _apply_one_by_one(
+    original: pd.DataFrame, entries: pd.DataFrame, skipped: list[Skipped]
+) -> pd.DataFrame:
+    """Slow path for a claim whose corrections together make it invalid: skip the culprits."""
+    row = original.copy()
+    for entry in entries.itertuples(index=False):
+        try:
+            row = check_correction(row, entry.field, parse_value(entry.field, entry.new_value))
+        except CorrectionError as exc:
+            skipped.append(Skipped(int(entry.id), entry.claim_id, str(exc)))
+    return row
+
+
+def apply_corrections(
+    claims: pd.DataFrame, corrections: pd.DataFrame, include_rejected: bool = False
+) -> Applied:
+    """Claims with every active correction applied in log order and `corrected` set.
+
+    The last reject entry of a claim decides whether it is rejected; rejected claims are
+    dropped unless `include_rejected`. A correction that would make its claim invalid (the
+    extractor changed the claim under it) is skipped and reported, never half-applied.
+    """
+    frame = claims.copy()
+    labels = pd.Series(frame.index, index=frame["claim_id"].to_numpy())
+    fixes = _active(corrections, "correct")
+    fixes = fixes[fixes["claim_id"].isin(labels.index)]
+    skipped: list[Skipped] = []
+    for entry in fixes.itertuples(index=False):
+        try:
+            _set(
+                frame,
+                labels[entry.claim_id],
+                entry.field,
+                parse_value(entry.field, entry.new_value),
+            )
+        except CorrectionError as exc:
+            skipped.append(Skipped(int(entry.id), entry.claim_id, str(exc)))
+    touched = labels[fixes["claim_id"].unique()].to_numpy()
+    bad_labels = {p.row for p in check_claims(frame.loc[touched])} if len(touched) else set()
+    for label in bad_labels:
+        claim_id = frame.at[label, "claim_id"]
+        entries = fixes[fixes["claim_id"] == claim_id]
+        fixed = _apply_one_by_one(claims.loc[[label]], entries, skipped)
+        frame.loc[[label]] = fixed
+    frame.loc[touched, "corrected"] = True
+
+    verdicts = _active(corrections, "reject").drop_duplicates("claim_id", keep="last")
+    rejected = {
+        row.claim_id
+        for row in verdicts.itertuples(index=False)
+        if parse_value(REJECTED, row.new_value)
+    }
+    is_rejected = frame["claim_id"].isin(rejected)
+    frame.loc[is_rejected, "corrected"] = True
+    if not include_rejected:
+        frame = frame[~is_rejected].reset_index(drop=True)
+    return Applied(frame, rejected & set(labels.index), skipped)
+
+
+def corrected_fields(corrections: pd.DataFrame) -> dict[str, list[str]]:
+    """claim_id -> the fields a reviewer changed (active entries), for marking cells."""
+    active = corrections[(corrections["status"] == "active").fillna(False).astype(bool)]
+    return {
+        str(cid): sorted(set(group["field"]))
+        for cid, group in active.groupby("claim_id", sort=True)
+    }
+
+
+def diff_edits(before: pd.DataFrame, after: pd.DataFrame, fields: Iterable[str]) -> list[Edit]:
+    """Cells a reviewer changed in an edited table, compared by canonical text per claim_id."""
+    old = before.set_index("claim_id")
+    new = after.set_index("claim_id")
+    edits = []
+    for claim_id in new.index.intersection(old.index):
+        for name in fields:
+            was, now = old.at[claim_id, name], new.at[claim_id, name]
+            if format_value(name, was) != format_value(name, now):
+                edits.append(Edit(str(claim_id), name, None if _is_null(now) else now))
+    return edits

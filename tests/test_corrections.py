@@ -1,0 +1,134 @@
+"""Corrections applied to the hand-checked seed claims (pure pandas, no database)."""
+
+import pandas as pd
+import pytest
+
+from lib.claims import SCHEMA, check_claims
+from lib.corrections import (
+    REJECTED,
+    CorrectionError,
+    apply_corrections,
+    check_correction,
+    corrected_fields,
+    diff_edits,
+    empty_corrections,
+    format_value,
+    parse_value,
+)
+
+
+def _entry(i: int, claim_id: str, field: str, new_value: str | None, kind: str = "correct",
+           status: str = "active") -> dict:  # fmt: skip
+    return {"id": i, "claim_id": claim_id, "article_id": None, "field": field, "old_value": None,
+            "new_value": new_value, "reason": "r", "author": "a",
+            "created_at": pd.Timestamp("2026-01-01"), "kind": kind, "status": status}  # fmt: skip
+
+
+def log(*entries: tuple) -> pd.DataFrame:
+    """A correction log from (claim_id, field, new_value[, kind[, status]]) tuples, in order."""
+    rows = [_entry(i, *e) for i, e in enumerate(entries, start=1)]
+    return pd.DataFrame(rows).astype(empty_corrections().dtypes.to_dict())
+
+
+def toll(seed_claims: pd.DataFrame, deaths: int) -> str:
+    return seed_claims.loc[seed_claims["deaths"] == deaths, "claim_id"].iloc[0]
+
+
+def test_correction_changes_value_marks_row_and_keeps_schema(seed_claims):
+    cid = toll(seed_claims, 54)
+    out = apply_corrections(seed_claims, log((cid, "deaths", "55"))).frame
+    row = out.set_index("claim_id").loc[cid]
+    assert row["deaths"] == 55
+    assert row["corrected"]
+    assert out["corrected"].sum() == 1
+    assert {c: str(t) for c, t in out.dtypes.items()} == SCHEMA
+    assert check_claims(out) == []
+
+
+def test_later_correction_wins_and_orphaned_ones_are_ignored(seed_claims):
+    cid = toll(seed_claims, 54)
+    corrections = log((cid, "deaths", "55"), (cid, "deaths", "56"),
+                      (cid, "deaths", "99", "correct", "orphaned"))  # fmt: skip
+    out = apply_corrections(seed_claims, corrections).frame.set_index("claim_id")
+    assert out.at[cid, "deaths"] == 56
+
+
+def test_reject_drops_claim_unless_included_and_can_be_taken_back(seed_claims):
+    cid = toll(seed_claims, 54)
+    applied = apply_corrections(seed_claims, log((cid, REJECTED, "true", "reject")))
+    assert cid not in set(applied.frame["claim_id"])
+    assert applied.rejected == {cid}
+    assert len(applied.frame) == len(seed_claims) - 1
+    both = log((cid, REJECTED, "true", "reject"), (cid, REJECTED, "false", "reject"))
+    assert cid in set(apply_corrections(seed_claims, both).frame["claim_id"])
+    kept = apply_corrections(seed_claims, log((cid, REJECTED, "true", "reject")), True).frame
+    assert len(kept) == len(seed_claims)
+
+
+def test_correction_that_no_longer_fits_is_skipped_with_reason(seed_claims):
+    cid = toll(seed_claims, 54)
+    # a vague qualifier with a point count is invalid: the second entry must be skipped
+    corrections = log((cid, "deaths", "60"), (cid, "qualifier", "vague"))
+    applied = apply_corrections(seed_claims, corrections)
+    row = applied.frame.set_index("claim_id").loc[cid]
+    assert row["deaths"] == 60 and row["qualifier"] == "at_least"
+    assert [s.correction_id for s in applied.skipped] == [2]
+    assert "vague" in applied.skipped[0].reason
+    assert check_claims(applied.frame) == []
+
+
+def test_governorate_correction_updates_governorates_and_place_drops_coordinates(seed_claims):
+    cid = toll(seed_claims, 54)
+    out = apply_corrections(seed_claims, log((cid, "governorate", "SY-HM"))).frame
+    assert out.set_index("claim_id").at[cid, "governorates"] == ["SY-HM"]
+    with_coords = seed_claims["lat"].notna()
+    if with_coords.any():
+        pid = seed_claims.loc[with_coords, "claim_id"].iloc[0]
+        moved = apply_corrections(seed_claims, log((pid, "place", "Taftanaz"))).frame
+        assert pd.isna(moved.set_index("claim_id").at[pid, "lat"])
+
+
+def test_check_correction_refuses_invalid_values_with_reason(seed_claims):
+    row = seed_claims[seed_claims["claim_id"] == toll(seed_claims, 54)]
+    with pytest.raises(CorrectionError, match="not a whole number"):
+        check_correction(row, "deaths", "many")
+    with pytest.raises(CorrectionError, match="negative count"):
+        check_correction(row, "deaths", -3)
+    with pytest.raises(CorrectionError, match="not in"):
+        check_correction(row, "governorate", "SY-XX")
+    with pytest.raises(CorrectionError, match="cannot be corrected"):
+        check_correction(row, "claim_id", "x")
+    assert check_correction(row, "date_start", "2012-04-03").iloc[0]["date_start"] == pd.Timestamp(
+        "2012-04-03"
+    )
+
+
+def test_values_round_trip_through_text():
+    assert format_value("deaths", 12.0) == "12"
+    assert parse_value("deaths", "12") == 12
+    assert format_value("date_start", pd.Timestamp("2012-04-04 00:00")) == "2012-04-04"
+    assert parse_value("cumulative", "false") is False
+    assert format_value("source", "  ") is None
+    assert pd.isna(parse_value("deaths", None))
+    with pytest.raises(CorrectionError, match="not a date"):
+        parse_value("date_end", "yesterday")
+
+
+def test_diff_edits_finds_only_changed_cells(seed_claims):
+    table = seed_claims[["claim_id", "deaths", "qualifier"]].copy()
+    table[REJECTED] = False
+    edited = table.copy()
+    edited["deaths"] = edited["deaths"].astype("float64")  # what an editor may hand back
+    first = edited.index[0]
+    edited.at[first, "qualifier"] = "about"
+    edited.at[first, REJECTED] = True
+    edits = diff_edits(table, edited, ["deaths", "qualifier", REJECTED])
+    assert {(e.field, e.value) for e in edits} == {("qualifier", "about"), (REJECTED, True)}
+    assert {e.claim_id for e in edits} == {table.at[first, "claim_id"]}
+
+
+def test_corrected_fields_lists_active_fields_per_claim(seed_claims):
+    cid = toll(seed_claims, 54)
+    corrections = log((cid, "deaths", "55"), (cid, "place", "Homs"), ("x", "deaths", "1", "correct",
+                      "orphaned"))  # fmt: skip
+    assert corrected_fields(corrections) == {cid: ["deaths", "place"]}
