@@ -18,13 +18,70 @@ An empty set or None means "no restriction".
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime
+from typing import Any
 
+import numpy as np
 import pandas as pd
+
+from lib.claims import CLAIM_TYPES, EVENT_TYPES, GOVERNORATE_CODES, SOURCE_KINDS
 
 # URL query keys, in the order they are written.
 QUERY_KEYS = ("province", "start", "end", "source", "kind", "type", "event")
+# Set-valued field -> (query key, allowed values or None for free text).
+_SET_FIELDS: dict[str, tuple[str, tuple[str, ...] | None]] = {
+    "governorates": ("province", GOVERNORATE_CODES),
+    "sources": ("source", None),
+    "source_kinds": ("kind", SOURCE_KINDS),
+    "claim_types": ("type", CLAIM_TYPES),
+    "event_types": ("event", EVENT_TYPES),
+}
+
+
+def _as_date(value: Any) -> date | None:
+    """A date from a date, datetime, Timestamp or ISO string; None for anything else."""
+    if isinstance(value, datetime):  # pd.Timestamp too
+        return None if pd.isna(value) else value.date()
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        return None
+
+
+def _as_set(value: Any) -> frozenset[str]:
+    """A frozenset of strings from None, one string or any iterable of strings."""
+    if value is None:
+        return frozenset()
+    if isinstance(value, str):
+        return frozenset({value})
+    return frozenset(str(v) for v in value)
+
+
+def _query_values(params: Mapping[str, Any], key: str, split: bool) -> list[str]:
+    """All non-empty values of one query key, from repeated keys and (if `split`) comma lists."""
+    raw = params.get(key)
+    if raw is None:
+        return []
+    items = [raw] if isinstance(raw, (str, bytes)) or not isinstance(raw, Iterable) else raw
+    out = []
+    for item in items:
+        text = item.decode("utf-8", "replace") if isinstance(item, bytes) else str(item)
+        out.extend(text.split(",") if split else [text])
+    return [v.strip() for v in out if v.strip()]
+
+
+def _province(value: str) -> str:
+    """URL-friendly province spelling ("id", "sy-id") to its ISO code."""
+    code = value.upper()
+    return code if code.startswith("SY-") else f"SY-{code}"
+
+
+def _datetime64(value: date) -> np.datetime64:
+    """Seconds resolution like the claim frame: year 1 or 9999 compares without overflow."""
+    return np.datetime64(value.isoformat(), "s")
 
 
 @dataclass(frozen=True)
@@ -39,25 +96,72 @@ class ClaimFilter:
     claim_types: frozenset[str] = field(default_factory=frozenset)
     event_types: frozenset[str] = field(default_factory=frozenset)
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "start", _as_date(self.start))
+        object.__setattr__(self, "end", _as_date(self.end))
+        for name in _SET_FIELDS:
+            object.__setattr__(self, name, _as_set(getattr(self, name)))
+
     @property
     def is_empty(self) -> bool:
         """True when the filter keeps every claim."""
-        raise NotImplementedError
+        return not any(getattr(self, f.name) for f in fields(self))
 
     def mask(self, claims: pd.DataFrame) -> pd.Series:
         """Boolean Series aligned with `claims.index`: True for the claims that match."""
-        raise NotImplementedError
+        keep = np.ones(len(claims), dtype=bool)
+        if self.start is not None or self.end is not None:
+            keep &= self._date_mask(claims)
+        if self.governorates:
+            keep &= self._governorate_mask(claims)
+        for name, column in (("sources", "source"), ("source_kinds", "source_kind"),
+                             ("claim_types", "claim_type")):  # fmt: skip
+            wanted = getattr(self, name)
+            if wanted:
+                keep &= _isin(claims[column], wanted)
+        if self.event_types:
+            is_event = _isin(claims["claim_type"], {"event"})
+            keep &= ~is_event | _isin(claims["event_type"], self.event_types)
+        return pd.Series(keep, index=claims.index)
 
     def apply(self, claims: pd.DataFrame) -> pd.DataFrame:
         """The matching claims: same columns, dtypes and row order (index kept)."""
-        raise NotImplementedError
+        return claims if self.is_empty else claims[self.mask(claims).to_numpy()]
+
+    def _date_mask(self, claims: pd.DataFrame) -> np.ndarray:
+        start, end = claims["date_start"], claims["date_end"]
+        # A running total is about the day it was reported, not the whole period it covers.
+        first = start.mask(claims["cumulative"], end).fillna(start).fillna(end)
+        last = end.fillna(start)
+        keep = first.notna() & last.notna()
+        if self.end is not None:
+            keep &= first <= _datetime64(self.end)
+        if self.start is not None:
+            keep &= last >= _datetime64(self.start)
+        return keep.to_numpy(dtype=bool, na_value=False)
+
+    def _governorate_mask(self, claims: pd.DataFrame) -> np.ndarray:
+        keep = _isin(claims["governorate"], self.governorates)
+        multi = claims["governorates"]
+        listed = np.flatnonzero(multi.notna().to_numpy())
+        wanted = self.governorates
+        keep[listed] |= [not wanted.isdisjoint(codes) for codes in multi.iloc[listed]]
+        return keep
 
     def to_query_params(self) -> dict[str, list[str]]:
         """URL query parameters: only the keys that restrict, values sorted (dates ISO).
 
         e.g. {"province": ["SY-ID"], "start": ["2012-04-01"], "kind": ["activist"]}
         """
-        raise NotImplementedError
+        params: dict[str, list[str]] = {}
+        for name, (key, _) in _SET_FIELDS.items():
+            if getattr(self, name):
+                params[key] = sorted(getattr(self, name))
+        if self.start is not None:
+            params["start"] = [self.start.isoformat()]
+        if self.end is not None:
+            params["end"] = [self.end.isoformat()]
+        return {key: params[key] for key in QUERY_KEYS if key in params}
 
     @classmethod
     def from_query_params(cls, params: Mapping[str, str | Iterable[str]]) -> ClaimFilter:
@@ -67,4 +171,23 @@ class ClaimFilter:
         governorate codes are case-insensitive and may omit "SY-"; start > end is swapped.
         `source` is not split at commas (source names may contain them): repeat the key.
         """
-        raise NotImplementedError
+        if not isinstance(params, Mapping):
+            return cls()
+        values: dict[str, Any] = {}
+        for name, (key, allowed) in _SET_FIELDS.items():
+            found = _query_values(params, key, split=allowed is not None)
+            if key == "province":
+                found = [_province(v) for v in found]
+            values[name] = {v for v in found if allowed is None or v in allowed}
+        start, end = (
+            next(filter(None, map(_as_date, _query_values(params, key, split=False))), None)
+            for key in ("start", "end")
+        )
+        if start is not None and end is not None and start > end:
+            start, end = end, start
+        return cls(start=start, end=end, **values)
+
+
+def _isin(column: pd.Series, wanted: Iterable[str]) -> np.ndarray:
+    """Membership as a plain bool array (nulls never match)."""
+    return column.isin(list(wanted)).to_numpy(dtype=bool, na_value=False, copy=True)
