@@ -1,0 +1,38 @@
+"""Entry point: `streamlit run dashboard.py`. Navigation with stable URL paths and shared filters.
+
+The sidebar filters are drawn here, before the page runs, so every page sees the same filter
+and it survives switching pages; pages read it from `st.session_state["claim_filter"]`.
+"""
+
+from pathlib import Path
+
+import streamlit as st
+
+from pages import ui
+
+st.set_page_config(
+    page_title="Syria conflict claims",
+    page_icon=":material/map:",
+    layout="wide",
+    initial_sidebar_state="expanded",
+)
+
+PAGES = Path(__file__).parent / "pages"
+pages = [
+    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="",
+            default=True),  # fmt: skip
+    st.Page("pages/map.py", title="Province map", icon=":material/map:", url_path="map"),
+    st.Page("pages/timeline.py", title="Timeline", icon=":material/timeline:", url_path="timeline"),
+    st.Page("pages/who_says_what.py", title="Who says what", icon=":material/forum:",
+            url_path="who-says-what"),  # fmt: skip
+    st.Page("pages/articles.py", title="Articles", icon=":material/article:", url_path="articles"),
+]
+if (PAGES / "review.py").exists():
+    pages.append(
+        st.Page("pages/review.py", title="Review claims", icon=":material/rate_review:",
+                url_path="review")  # fmt: skip
+    )
+
+page = st.navigation(pages)
+st.session_state["claim_filter"] = ui.sidebar_filter()
+page.run()

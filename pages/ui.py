@@ -1,0 +1,245 @@
+"""Rendering glue shared by every page: data loading, sidebar filters in the URL, charts, downloads.
+
+No business logic here: filtering, series, comparison and figures come from lib/. What lives
+here is Streamlit state: caching, widgets, the query string and download buttons.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from lib import charts, export
+from lib.claims import CLAIM_TYPES, EVENT_TYPES, SOURCE_KINDS, article_id_for, coerce_claims
+from lib.filters import ClaimFilter
+from lib.geography import GOVERNORATES
+
+# URL key -> session_state key of the sidebar widget that edits it.
+WIDGETS = {
+    "province": "f_province",
+    "source": "f_source",
+    "kind": "f_kind",
+    "type": "f_type",
+    "event": "f_event",
+}
+DATES = "f_dates"
+IMAGE_FORMAT = "f_image_format"
+URL_KEYS = (*WIDGETS, "start", "end")
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@st.cache_data(show_spinner=False, ttl=60)
+def load_claims() -> pd.DataFrame:
+    """Every accepted claim with corrections applied (short TTL: reviews change it).
+
+    Interim source until lib/store.py lands: the hand-checked seed fixture.
+    """
+    lines = (ROOT / "tests/fixtures/seed_claims.jsonl").read_text(encoding="utf-8").splitlines()
+    return coerce_claims(json.loads(line) for line in lines if line.strip())
+
+
+@st.cache_data(show_spinner=False, ttl=60)
+def load_articles() -> pd.DataFrame:
+    """Every stored article (id, title, text, published, outlet, url, path)."""
+    manifest = pd.read_csv(ROOT / "seeds/manifest.csv", dtype="string")
+    rows = []
+    for rec in manifest.to_dict("records"):
+        text = (ROOT / "seeds" / rec["file"]).read_text(encoding="utf-8")
+        rows.append({"article_id": article_id_for(text), "title": rec["title"], "text": text,
+                     "published": pd.Timestamp(rec["published"]), "outlet": rec["outlet"],
+                     "url": None, "path": rec["file"]})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def _data_span(claims: pd.DataFrame) -> tuple[dt.date, dt.date]:
+    """First and last day any claim is about or was published on."""
+    days = pd.concat([claims["date_start"], claims["date_end"], claims["published"]]).dropna()
+    if days.empty:
+        today = dt.date.today()
+        return today, today
+    return days.min().date(), days.max().date()
+
+
+def _url_values(key: str) -> list[str]:
+    return [v for v in st.query_params.get_all(key) if v]
+
+
+def _parse_day(value: list[str]) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value[0]) if value else None
+    except ValueError:
+        return None
+
+
+def _init_from_url(span: tuple[dt.date, dt.date]) -> None:
+    """Seed the sidebar widgets from the query string once per session (a shared link)."""
+    for url_key, state_key in WIDGETS.items():
+        st.session_state.setdefault(state_key, _url_values(url_key))
+    start = _parse_day(_url_values("start")) or span[0]
+    end = _parse_day(_url_values("end")) or span[1]
+    st.session_state.setdefault(DATES, (start, end))
+
+
+def reset_filters() -> None:
+    """Callback of the reset button: clear the widgets and the filter part of the URL."""
+    for key in (*WIDGETS.values(), DATES):
+        st.session_state.pop(key, None)
+    for key in URL_KEYS:
+        st.query_params.pop(key, None)
+
+
+def _write_url(params: dict[str, list[str]]) -> None:
+    """Mirror the filter into the query string, leaving page-specific keys alone."""
+    for key in URL_KEYS:
+        values = params.get(key, [])
+        if values and st.query_params.get_all(key) != values:
+            st.query_params[key] = values
+        elif not values and key in st.query_params:
+            del st.query_params[key]
+
+
+def sidebar_filter() -> ClaimFilter:
+    """Draw the shared sidebar filters and return the filter they describe (also put in the URL)."""
+    claims = load_claims()
+    span = _data_span(claims)
+    _init_from_url(span)
+    sources = sorted(set(claims["source"].dropna()) | set(st.session_state[WIDGETS["source"]]))
+    start, end = st.session_state[DATES] if len(st.session_state[DATES]) == 2 else span
+    with st.sidebar:
+        st.header("Filters")
+        st.date_input(
+            "Dates the claims are about",
+            key=DATES,
+            min_value=min(span[0], start),
+            max_value=max(span[1], end),
+            help="A claim is kept when the period it is about overlaps these dates.",
+        )
+        st.multiselect(
+            "Governorates",
+            options=list(GOVERNORATES),
+            format_func=lambda code: GOVERNORATES.get(code, code),
+            key=WIDGETS["province"],
+            placeholder="All 14 governorates",
+        )
+        st.multiselect("Sources", sources, key=WIDGETS["source"], placeholder="All sources")
+        st.multiselect(
+            "Kinds of source",
+            SOURCE_KINDS,
+            format_func=_humanise,
+            key=WIDGETS["kind"],
+            placeholder="All kinds",
+        )
+        st.multiselect(
+            "Claim types",
+            CLAIM_TYPES,
+            format_func=_humanise,
+            key=WIDGETS["type"],
+            placeholder="Death tolls, events and statements",
+        )
+        st.multiselect(
+            "Event types", EVENT_TYPES, format_func=_humanise, key=WIDGETS["event"],
+            placeholder="All event types",
+        )  # fmt: skip
+        st.button("Reset filters", on_click=reset_filters, icon=":material/restart_alt:")
+        st.caption("The address bar keeps these filters: copy the link to share this view.")
+        st.radio(
+            "Camera button (chart toolbar) saves",
+            ("png", "svg"),
+            format_func=str.upper,
+            key=IMAGE_FORMAT,
+            horizontal=True,
+        )
+    params = {k: list(st.session_state[w]) for k, w in WIDGETS.items()}
+    dates = st.session_state[DATES]
+    if len(dates) == 2 and tuple(dates) != span:
+        params["start"], params["end"] = [dates[0].isoformat()], [dates[1].isoformat()]
+    _write_url(params)
+    return ClaimFilter.from_query_params(params)
+
+
+def _humanise(value: str) -> str:
+    return value.replace("_", " ").capitalize()
+
+
+def filter_key(flt: ClaimFilter) -> tuple:
+    """A hashable, order-independent cache key for a filter."""
+    return tuple(sorted((k, tuple(sorted(v))) for k, v in _as_lists(flt).items()))
+
+
+def _as_lists(flt: ClaimFilter) -> dict[str, list[str]]:
+    return {
+        k: [v] if isinstance(v, str) else list(v) for k, v in flt.to_query_params().items() if v
+    }
+
+
+def link_params(flt: ClaimFilter, **extra: str) -> str:
+    """Query string that reproduces the current filter plus page keys, for in-app links."""
+    pairs = [(k, v) for k, vs in _as_lists(flt).items() for v in vs] + list(extra.items())
+    return urlencode(pairs)
+
+
+def select_province(chart_key: str) -> None:
+    """on_select callback of the maps: a clicked governorate becomes the province filter."""
+    selection = st.session_state[chart_key].selection
+    codes = sorted({p["location"] for p in selection.get("points", []) if p.get("location")})
+    if codes:
+        st.session_state[WIDGETS["province"]] = codes
+
+
+def show_chart(
+    fig: go.Figure,
+    name: str,
+    key: str,
+    on_select: Callable[[], None] | None = None,
+) -> None:
+    """A chart with its modebar export configured and server-side PNG/SVG buttons below it."""
+    fmt = st.session_state.get(IMAGE_FORMAT, "png")
+    kwargs = {"on_select": on_select, "selection_mode": "points"} if on_select else {}
+    st.plotly_chart(fig, key=key, config=charts.image_config(name, fmt), **kwargs)
+    image_buttons(fig, name, key)
+
+
+def image_buttons(fig: go.Figure, name: str, key: str) -> None:
+    """PNG and SVG rendered on the server by kaleido on click; an explanation without Chromium."""
+    problem = export.image_export_problem()
+    if problem:
+        st.caption(f"Server-side image export is off: {problem} The chart toolbar's camera works.")
+        return
+    cols = st.columns(2, width=360)
+    for col, fmt in zip(cols, ("png", "svg"), strict=True):
+        col.download_button(
+            f"{fmt.upper()} image",
+            data=lambda f=fmt: export.figure_bytes(fig, f),
+            file_name=f"{name}.{fmt}",
+            mime=export.MIME[fmt],
+            key=f"{key}-{fmt}",
+            on_click="ignore",
+            icon=":material/download:",
+        )
+
+
+def csv_button(frame: pd.DataFrame, name: str, key: str) -> None:
+    """CSV of exactly the rows on screen, with sources and sentences."""
+    st.download_button(
+        f"CSV of these {len(frame)} rows",
+        data=export.frame_csv(frame),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=key,
+        on_click="ignore",
+        icon=":material/table:",
+    )
+
+
+def nothing_found(what: str) -> None:
+    """Say plainly that the filter leaves nothing, and how to get data back."""
+    st.info(f"No {what} match the current filters. Widen the dates or press **Reset filters**.")
