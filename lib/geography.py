@@ -298,8 +298,8 @@ def place_phrases() -> dict[str, str]:
     """Lower-cased surface form -> canonical name, for a spaCy PhraseMatcher.
 
     Canonical names resolve back through `resolve_place`: governorate display names for
-    governorate spellings, GeoNames ASCII names for towns. Forms in the stoplist (English
-    words such as "tell") and forms shorter than 3 letters are left out.
+    governorate spellings, GeoNames ASCII names for towns, "Syria" for the country. Forms in
+    the stoplist (English words such as "tell") and forms shorter than 3 letters are left out.
     """
     phrases: dict[str, str] = {}
     stop = _stoplist()
@@ -315,6 +315,7 @@ def place_phrases() -> dict[str, str]:
         add(alias, GOVERNORATES[code])
     for name in GOVERNORATES.values():
         add(name, name)
+    add("Syria", "Syria")
     for _, row in places().iterrows():
         for form in _place_forms(row):
             add(form, row["asciiname"])
