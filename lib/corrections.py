@@ -17,11 +17,13 @@ import pandas as pd
 from lib.claims import SCHEMA, check_claims
 
 # Fields a reviewer may change. Offsets, sentence, ids and provenance stay the machine's.
+# Order matters when several fields change at once: a count or qualifier recomputes the
+# bounds, so explicit bounds come after them.
 CORRECTABLE_FIELDS = (
+    "qualifier",
     "deaths",
     "deaths_low",
     "deaths_high",
-    "qualifier",
     "victims",
     "source",
     "source_kind",
@@ -150,15 +152,33 @@ def parse_value(field_name: str, text: str | None) -> Any:
     return text
 
 
+# Bounds implied by a count and its qualifier (docs/data-model.md); "about" implies none.
+_BOUNDS = {
+    "exact": lambda d: (d, d),
+    "at_least": lambda d: (d, None),
+    "more_than": lambda d: (d, None),  # as the seed fixture; d + 1 would break low <= deaths
+    "up_to": lambda d: (None, d),
+    "about": lambda d: (None, None),
+}
+
+
 def _set(frame: pd.DataFrame, label: Any, field_name: str, value: Any) -> None:
     """Set one corrected cell, keeping the fields derived from it consistent.
 
-    A new governorate replaces the `governorates` list (the map reads it); a new place drops
-    the old place's coordinates, which would otherwise keep pinning the claim where it was.
+    A new count or qualifier recomputes deaths_low/deaths_high (a reviewer fixing "54" to
+    "55" means the bounds too; explicit bound corrections logged later still win). A new
+    governorate clears `governorates` (that list is only for multi-province claims); a new
+    place drops the old place's coordinates, which would keep pinning the claim where it was.
     """
     frame.at[label, field_name] = value
-    if field_name == "governorate":
-        frame.at[label, "governorates"] = None if _is_null(value) else [value]
+    if field_name in ("deaths", "qualifier"):
+        deaths, qualifier = frame.at[label, "deaths"], frame.at[label, "qualifier"]
+        if not _is_null(deaths) and qualifier in _BOUNDS:
+            low, high = _BOUNDS[qualifier](int(deaths))
+            frame.at[label, "deaths_low"] = pd.NA if low is None else low
+            frame.at[label, "deaths_high"] = pd.NA if high is None else high
+    elif field_name == "governorate":
+        frame.at[label, "governorates"] = None
     elif field_name == "place":
         frame.at[label, "lat"] = float("nan")
         frame.at[label, "lon"] = float("nan")
@@ -168,22 +188,31 @@ def _problems_text(frame: pd.DataFrame) -> str:
     return "; ".join(f"{p.column}: {p.reason}" for p in check_claims(frame))
 
 
-def check_correction(row: pd.DataFrame, field_name: str, value: Any) -> pd.DataFrame:
-    """Apply one new value to a one-row claim frame and return it if the claim stays valid.
+def check_correction(
+    row: pd.DataFrame, changes: Iterable[tuple[str, Any]]
+) -> tuple[pd.DataFrame, list[str | None]]:
+    """Apply (field, value) changes in order to a one-row claim frame; validate the result.
 
-    Raises CorrectionError naming the field and the rule it breaks.
+    Returns the new row and each change's old value as logged text. Only the final state is
+    validated, so "exact 54" -> "vague" with deaths cleared is one valid edit. Raises
+    CorrectionError naming the values and the rules they break.
     """
-    if field_name not in CORRECTABLE_FIELDS:
-        raise CorrectionError(f"{field_name!r} cannot be corrected (allowed: {CORRECTABLE_FIELDS})")
-    parsed = parse_value(field_name, format_value(field_name, value))
     out = row.copy()
-    _set(out, out.index[0], field_name, parsed)
+    label = out.index[0]
+    olds, shown = [], []
+    for field_name, value in changes:
+        if field_name not in CORRECTABLE_FIELDS:
+            raise CorrectionError(
+                f"{field_name!r} cannot be corrected (allowed: {CORRECTABLE_FIELDS})"
+            )
+        text = format_value(field_name, value)
+        olds.append(format_value(field_name, out.at[label, field_name]))
+        _set(out, label, field_name, parse_value(field_name, text))
+        shown.append(f"{field_name} = {text!r}")
     problems = _problems_text(out)
     if problems:
-        raise CorrectionError(
-            f"{field_name} = {format_value(field_name, value)!r} refused: {problems}"
-        )
-    return out
+        raise CorrectionError(f"{', '.join(shown)} refused: {problems}")
+    return out, olds
 
 
 def _active(corrections: pd.DataFrame, kind: str) -> pd.DataFrame:
@@ -198,7 +227,7 @@ def _apply_one_by_one(
     row = original.copy()
     for entry in entries.itertuples(index=False):
         try:
-            row = check_correction(row, entry.field, parse_value(entry.field, entry.new_value))
+            row, _ = check_correction(row, [(entry.field, entry.new_value)])
         except CorrectionError as exc:
             skipped.append(Skipped(int(entry.id), entry.claim_id, str(exc)))
     return row

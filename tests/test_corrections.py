@@ -77,10 +77,13 @@ def test_correction_that_no_longer_fits_is_skipped_with_reason(seed_claims):
     assert check_claims(applied.frame) == []
 
 
-def test_governorate_correction_updates_governorates_and_place_drops_coordinates(seed_claims):
+def test_governorate_correction_clears_governorates_and_place_drops_coordinates(seed_claims):
     cid = toll(seed_claims, 54)
+    multi = seed_claims["governorates"].notna()
+    cid = seed_claims.loc[multi, "claim_id"].iloc[0]
     out = apply_corrections(seed_claims, log((cid, "governorate", "SY-HM"))).frame
-    assert out.set_index("claim_id").at[cid, "governorates"] == ["SY-HM"]
+    row = out.set_index("claim_id").loc[cid]
+    assert row["governorate"] == "SY-HM" and row["governorates"] is None
     with_coords = seed_claims["lat"].notna()
     if with_coords.any():
         pid = seed_claims.loc[with_coords, "claim_id"].iloc[0]
@@ -90,17 +93,28 @@ def test_governorate_correction_updates_governorates_and_place_drops_coordinates
 
 def test_check_correction_refuses_invalid_values_with_reason(seed_claims):
     row = seed_claims[seed_claims["claim_id"] == toll(seed_claims, 54)]
-    with pytest.raises(CorrectionError, match="not a whole number"):
-        check_correction(row, "deaths", "many")
-    with pytest.raises(CorrectionError, match="negative count"):
-        check_correction(row, "deaths", -3)
-    with pytest.raises(CorrectionError, match="not in"):
-        check_correction(row, "governorate", "SY-XX")
-    with pytest.raises(CorrectionError, match="cannot be corrected"):
-        check_correction(row, "claim_id", "x")
-    assert check_correction(row, "date_start", "2012-04-03").iloc[0]["date_start"] == pd.Timestamp(
-        "2012-04-03"
-    )
+    for changes, reason in [
+        ([("deaths", "many")], "not a whole number"),
+        ([("deaths", -3)], "negative count"),
+        ([("governorate", "SY-XX")], "not in"),
+        ([("claim_id", "x")], "cannot be corrected"),
+        ([("qualifier", "vague")], "vague count keeps deaths null"),
+    ]:
+        with pytest.raises(CorrectionError, match=reason):
+            check_correction(row, changes)
+    out, olds = check_correction(row, [("date_start", "2012-04-03")])
+    assert out.iloc[0]["date_start"] == pd.Timestamp("2012-04-03") and olds == ["2012-04-04"]
+
+
+def test_count_and_qualifier_recompute_bounds_and_are_validated_together(seed_claims):
+    row = seed_claims[seed_claims["claim_id"] == toll(seed_claims, 6)]  # exact 6
+    out, olds = check_correction(row, [("deaths", 7)])
+    assert (out.iloc[0]["deaths_low"], out.iloc[0]["deaths_high"]) == (7, 7) and olds == ["6"]
+    out, _ = check_correction(row, [("qualifier", "more_than"), ("deaths", 10)])
+    assert out.iloc[0]["deaths_low"] == 10 and pd.isna(out.iloc[0]["deaths_high"])
+    vague, olds = check_correction(row, [("qualifier", "vague"), ("deaths", None)])
+    assert pd.isna(vague.iloc[0]["deaths"]) and olds == ["exact", "6"]
+    assert vague.iloc[0]["deaths_low"] == 6  # kept: the bounds still describe the claim
 
 
 def test_values_round_trip_through_text():

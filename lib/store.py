@@ -1,0 +1,558 @@
+"""The claim store: one DuckDB file with articles, machine claims and human corrections.
+
+Why this shape: machine claims are disposable (re-extraction replaces them), corrections
+are not (they are keyed by the stable `claim_id` and re-applied on every read, see
+`lib.corrections`). Every write is one transaction, so a killed process or a failed upload
+leaves the file as it was after the last commit. A connection is opened per operation
+because the dashboard and the CLI may share the file and DuckDB allows one writing process:
+a busy file is retried briefly, then reported with a clear message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from lib.claims import SCHEMA, coerce_claims, empty_claims, validate_claims
+from lib.corrections import (
+    CORRECTION_COLUMNS,
+    REJECTED,
+    Edit,
+    apply_corrections,
+    check_correction,
+    empty_corrections,
+    format_value,
+    parse_value,
+)
+
+if TYPE_CHECKING:
+    from lib.articles import Article, LoadError
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS_DIR = REPO / "seeds"
+DEFAULT_DB = REPO / "data" / "claims.duckdb"
+ENV_VAR = "SYRIA_CLAIMS_DB"
+SCHEMA_VERSION = 1
+LOCK_TIMEOUT_S = 15.0  # how long an operation waits for another process to release the file
+HOLD_S = 1.0  # a long ingest reopens its connection this often so readers can get in
+
+Extract = Callable[["Article"], pd.DataFrame]
+Progress = Callable[["Article", str], None]  # called after each article with its outcome
+
+_SQL_TYPES = {
+    "string": "VARCHAR",
+    "Int64": "BIGINT",
+    "float64": "DOUBLE",
+    "datetime64[s]": "DATE",
+    "bool": "BOOLEAN",
+    "object": "VARCHAR[]",
+}
+_ARROW_TYPES = {
+    "string": pa.string(),
+    "Int64": pa.int64(),
+    "float64": pa.float64(),
+    "datetime64[s]": pa.date32(),
+    "bool": pa.bool_(),
+    "object": pa.list_(pa.string()),
+}
+# `corrected` is computed on read from the corrections table, never stored.
+CLAIM_COLUMNS = [c for c in SCHEMA if c != "corrected"]
+ARTICLE_COLUMNS = {
+    "article_id": "VARCHAR PRIMARY KEY",
+    "text": "VARCHAR NOT NULL",
+    "hash": "VARCHAR NOT NULL",
+    "title": "VARCHAR",
+    "outlet": "VARCHAR",
+    "published": "DATE",
+    "url": "VARCHAR",
+    "path": "VARCHAR",
+    "body_start": "INTEGER",
+    "extractor_version": "VARCHAR",
+    "ingested_at": "TIMESTAMP",
+}
+_DDL = [
+    "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
+    f"CREATE TABLE IF NOT EXISTS articles "
+    f"({', '.join(f'{c} {t}' for c, t in ARTICLE_COLUMNS.items())})",
+    f"CREATE TABLE IF NOT EXISTS claims "
+    f"({', '.join(f'{c} {_SQL_TYPES[SCHEMA[c]]}' for c in CLAIM_COLUMNS)}, PRIMARY KEY (claim_id))",
+    "CREATE SEQUENCE IF NOT EXISTS correction_ids START 1",
+    """CREATE TABLE IF NOT EXISTS corrections (
+        id BIGINT PRIMARY KEY DEFAULT nextval('correction_ids'),
+        claim_id VARCHAR NOT NULL, article_id VARCHAR, field VARCHAR NOT NULL,
+        old_value VARCHAR, new_value VARCHAR, reason VARCHAR NOT NULL, author VARCHAR NOT NULL,
+        created_at TIMESTAMP NOT NULL,
+        kind VARCHAR NOT NULL CHECK (kind IN ('correct', 'reject')),
+        status VARCHAR NOT NULL CHECK (status IN ('active', 'orphaned')))""",
+]
+# A correction is orphaned exactly when its claim is gone; re-run after every claim change.
+_REFRESH_STATUS = """UPDATE corrections SET status = CASE
+    WHEN claim_id IN (SELECT claim_id FROM claims) THEN 'active' ELSE 'orphaned' END
+    WHERE article_id = ? OR ? IS NULL"""
+
+
+class StoreBusyError(RuntimeError):
+    """Another process holds the database file for longer than we are willing to wait."""
+
+
+@dataclass
+class IngestReport:
+    """Outcome of an ingest or re-extraction, counted per article."""
+
+    new: int = 0
+    unchanged: int = 0
+    failed: list[LoadError] = field(default_factory=list)
+    reextracted: int = 0
+    new_ids: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One line for people, then one line per failure with its reason."""
+        head = f"new: {self.new}, unchanged: {self.unchanged}, failed: {len(self.failed)}"
+        if self.reextracted:
+            head += f", re-extracted: {self.reextracted}"
+        return "\n".join([head, *(f"  {e.name}: {e.reason}" for e in self.failed)])
+
+
+def content_hash(text: str) -> str:
+    """Full SHA-256 of the normalised text; `article_id` is its 16-character prefix."""
+    return hashlib.sha256(text.replace("\r\n", "\n").strip().encode("utf-8")).hexdigest()
+
+
+def _default_extractor(extract: Extract | None, version: str | None) -> tuple[Extract, str]:
+    """The real extractor unless one is injected (tests, re-runs with a changed rule)."""
+    if extract is None:
+        from lib.extract import EXTRACTOR_VERSION, extract_article
+
+        return extract_article, version or EXTRACTOR_VERSION
+    if version is None:
+        raise ValueError("an injected extractor needs an explicit version")
+    return extract, version
+
+
+def _load_error(name: str, reason: str) -> LoadError:
+    from lib.articles import LoadError
+
+    return LoadError(name, reason)
+
+
+def extract_claims(article: Article, extract: Extract, version: str) -> pd.DataFrame:
+    """Run the extractor on one article and return a valid claim frame, or raise ValueError.
+
+    Refuses the whole article on any invalid claim: storing half an article would hide the
+    problem, and the reason is reported to the user instead.
+    """
+    try:
+        frame = coerce_claims(extract(article))
+    except Exception as exc:
+        raise ValueError(f"extraction failed: {type(exc).__name__}: {exc}") from exc
+    frame["extractor_version"] = frame["extractor_version"].fillna(version)
+    frame["corrected"] = False
+    foreign = frame["article_id"] != article.article_id
+    if foreign.any():
+        raise ValueError("extractor returned claims of another article")
+    try:
+        validate_claims(frame)
+    except ValueError as exc:
+        raise ValueError(f"extractor produced invalid claims: {exc}") from exc
+    return frame.reset_index(drop=True)
+
+
+def preview(
+    articles: Sequence[Article], extract: Extract | None = None, version: str | None = None
+) -> tuple[pd.DataFrame, list[LoadError]]:
+    """Claims the extractor would store for `articles`, without touching any store."""
+    fn, version = _default_extractor(extract, version)
+    frames, failed = [], []
+    for article in articles:
+        try:
+            frames.append(extract_claims(article, fn, version))
+        except ValueError as exc:
+            failed.append(_load_error(article.path or article.article_id, str(exc)))
+    frames = [f for f in frames if len(f)]
+    return (pd.concat(frames, ignore_index=True) if frames else empty_claims()), failed
+
+
+def _arrow(frame: pd.DataFrame, columns: Iterable[str]) -> pa.Table:
+    """Claim columns as an Arrow table with explicit types (no guessing from object columns)."""
+    arrays = {}
+    for col in columns:
+        kind = SCHEMA[col]
+        values = frame[col]
+        if kind == "object":
+            arrays[col] = pa.array(
+                [list(v) if v is not None else None for v in values], _ARROW_TYPES[kind]
+            )
+        elif kind.startswith("datetime"):
+            arrays[col] = pa.array(values, pa.timestamp("s"), from_pandas=True).cast(pa.date32())
+        else:
+            arrays[col] = pa.array(values, _ARROW_TYPES[kind], from_pandas=True)
+    return pa.table(arrays)
+
+
+def _frame_from_db(df: pd.DataFrame) -> pd.DataFrame:
+    """A machine-claims result set as a schema-exact claim frame (`corrected` False)."""
+    df["governorates"] = [
+        list(v) if isinstance(v, (list, np.ndarray)) and len(v) else None
+        for v in df["governorates"]
+    ]
+    df["corrected"] = False
+    return coerce_claims(df)
+
+
+class ClaimStore:
+    """Articles, machine claims and corrections in one DuckDB file; see the module doc."""
+
+    def __init__(self, path: str | os.PathLike[str], lock_timeout: float = LOCK_TIMEOUT_S):
+        self.path = Path(path)
+        self.lock_timeout = lock_timeout
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as con, self._transaction(con):
+            for statement in _DDL:
+                con.execute(statement)
+            row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            if row is None:
+                con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+            elif int(row[0]) > SCHEMA_VERSION:
+                raise RuntimeError(
+                    f"{self.path} has schema version {row[0]}; "
+                    f"this code reads up to {SCHEMA_VERSION}"
+                )
+
+    # -- connections and transactions -------------------------------------------------------
+
+    @contextmanager
+    def _connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A fresh connection, waiting up to `lock_timeout` for another process's lock."""
+        deadline = time.monotonic() + self.lock_timeout
+        delay = 0.05
+        while True:
+            try:
+                con = duckdb.connect(str(self.path))
+                break
+            except duckdb.IOException as exc:
+                if "lock" not in str(exc).lower():
+                    raise
+                if time.monotonic() >= deadline:
+                    raise StoreBusyError(
+                        f"the claim store {self.path} is in use by another process "
+                        f"(an ingest?) for more than {self.lock_timeout:.0f} s; try again "
+                        f"when it has finished. DuckDB said: {exc}"
+                    ) from exc
+                time.sleep(delay)
+                delay = min(delay * 2, 0.5)
+        try:
+            yield con
+        finally:
+            con.close()
+
+    @staticmethod
+    @contextmanager
+    def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+        """BEGIN ... COMMIT, or ROLLBACK and re-raise: never a half-written change."""
+        con.execute("BEGIN TRANSACTION")
+        try:
+            yield
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        con.execute("COMMIT")
+
+    # -- writing machine data ---------------------------------------------------------------
+
+    def _write_claims(self, con: duckdb.DuckDBPyConnection, claims: pd.DataFrame) -> None:
+        if len(claims):
+            con.register("incoming_claims", _arrow(claims, CLAIM_COLUMNS))
+            con.execute("INSERT INTO claims BY NAME SELECT * FROM incoming_claims")
+            con.unregister("incoming_claims")
+
+    def _ingest_one(
+        self, con: duckdb.DuckDBPyConnection, article: Article, extract: Extract, version: str
+    ) -> str:
+        """Store one article and its claims in one transaction; returns 'new' or 'unchanged'."""
+        digest = content_hash(article.text)
+        known = con.execute("SELECT 1 FROM articles WHERE hash = ?", [digest]).fetchone()
+        if known:
+            return "unchanged"
+        claims = extract_claims(article, extract, version)
+        with self._transaction(con):
+            con.execute(
+                f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}) "
+                f"VALUES ({', '.join('?' * len(ARTICLE_COLUMNS))})",
+                [
+                    article.article_id, article.text, digest, article.title, article.outlet,
+                    article.published, article.url, article.path, article.body_start, version,
+                    datetime.now(UTC).replace(tzinfo=None),
+                ],
+            )  # fmt: skip
+            self._write_claims(con, claims)
+            con.execute(_REFRESH_STATUS, [article.article_id, article.article_id])
+        return "new"
+
+    def _run(
+        self,
+        articles: Sequence[Article],
+        step: Callable[[duckdb.DuckDBPyConnection, Article], str],
+        progress: Progress | None,
+    ) -> IngestReport:
+        """Apply `step` to each article, reopening the connection every HOLD_S seconds."""
+        report = IngestReport()
+        pending = list(articles)
+        while pending:
+            with self._connect() as con:
+                opened = time.monotonic()
+                while pending and time.monotonic() - opened < HOLD_S:
+                    article = pending.pop(0)
+                    try:
+                        outcome = step(con, article)
+                    except (ValueError, duckdb.Error) as exc:
+                        report.failed.append(
+                            _load_error(article.path or article.article_id, str(exc))
+                        )
+                        outcome = "failed"
+                    if outcome == "new":
+                        report.new += 1
+                        report.new_ids.append(article.article_id)
+                    elif outcome == "unchanged":
+                        report.unchanged += 1
+                    elif outcome == "reextracted":
+                        report.reextracted += 1
+                    if progress:
+                        progress(article, outcome)
+        return report
+
+    def ingest(
+        self,
+        articles: Sequence[Article],
+        extract: Extract | None = None,
+        version: str | None = None,
+        progress: Progress | None = None,
+    ) -> IngestReport:
+        """Store new articles with their claims; an article already stored (same text) is skipped.
+
+        One transaction per article: a crash keeps every article committed before it.
+        """
+        fn, version = _default_extractor(extract, version)
+        return self._run(articles, lambda con, a: self._ingest_one(con, a, fn, version), progress)
+
+    def reextract(
+        self,
+        extract: Extract | None = None,
+        version: str | None = None,
+        everything: bool = False,
+        progress: Progress | None = None,
+    ) -> IngestReport:
+        """Replace the machine claims of articles extracted by another version (or all).
+
+        Corrections are untouched: they re-apply by claim_id on read; the ones whose claim
+        vanished are flagged `orphaned` (and back to `active` if the claim returns).
+        """
+        fn, version = _default_extractor(extract, version)
+        stale = self.stored_articles(None if everything else version)
+
+        def step(con: duckdb.DuckDBPyConnection, article: Article) -> str:
+            claims = extract_claims(article, fn, version)
+            with self._transaction(con):
+                con.execute("DELETE FROM claims WHERE article_id = ?", [article.article_id])
+                self._write_claims(con, claims)
+                con.execute(
+                    "UPDATE articles SET extractor_version = ? WHERE article_id = ?",
+                    [version, article.article_id],
+                )
+                con.execute(_REFRESH_STATUS, [article.article_id, article.article_id])
+            return "reextracted"
+
+        return self._run(stale, step, progress)
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+        with self._connect() as con:
+            return con.execute(sql, list(params)).df()
+
+    def articles(self) -> pd.DataFrame:
+        """Stored articles, oldest publication first (`published` as datetime64[s])."""
+        df = self._query(
+            f"SELECT {', '.join(ARTICLE_COLUMNS)} FROM articles ORDER BY published, article_id"
+        )
+        df["published"] = pd.to_datetime(df["published"]).astype("datetime64[s]")
+        for col in ("article_id", "text", "hash", "title", "outlet", "url", "path",
+                    "extractor_version"):  # fmt: skip
+            df[col] = df[col].astype("string")
+        df["body_start"] = df["body_start"].astype("Int64")
+        return df
+
+    def stored_articles(self, not_version: str | None = None) -> list[Article]:
+        """Stored articles as `Article`s, optionally only those extracted by another version."""
+        from lib.articles import Article
+
+        sql = (
+            "SELECT article_id, title, text, published, outlet, url, path, body_start FROM articles"
+        )
+        params: list[Any] = []
+        if not_version is not None:
+            sql += " WHERE extractor_version IS DISTINCT FROM ?"
+            params.append(not_version)
+        with self._connect() as con:
+            rows = con.execute(sql + " ORDER BY article_id", params).fetchall()
+        return [
+            Article(aid, title, text, published, outlet, url, path, body_start or 0)
+            for aid, title, text, published, outlet, url, path, body_start in rows
+        ]
+
+    def machine_claims(self) -> pd.DataFrame:
+        """Claims exactly as the extractor produced them (no corrections)."""
+        df = self._query(
+            f"SELECT {', '.join(CLAIM_COLUMNS)} FROM claims "
+            "ORDER BY article_id, char_start, char_end, claim_id"
+        )
+        return _frame_from_db(df)
+
+    def corrections(self, status: str | None = None) -> pd.DataFrame:
+        """The correction log in order, optionally only `active` or `orphaned` entries."""
+        sql = f"SELECT {', '.join(CORRECTION_COLUMNS)} FROM corrections"
+        params = [status] if status else []
+        df = self._query(sql + (" WHERE status = ?" if status else "") + " ORDER BY id", params)
+        return df.astype(CORRECTION_COLUMNS) if len(df) else empty_corrections()
+
+    def claims(self, include_rejected: bool = False) -> pd.DataFrame:
+        """The claim frame everyone reads: corrections applied, `corrected` set."""
+        return apply_corrections(self.machine_claims(), self.corrections(), include_rejected).frame
+
+    def rejected_ids(self) -> set[str]:
+        """Claims a reviewer rejected (the last reject entry decides)."""
+        return apply_corrections(self.machine_claims(), self.corrections(), True).rejected
+
+    def review_queue(self) -> pd.DataFrame:
+        """Corrections that need a reviewer: orphaned ones and active ones that no longer fit."""
+        log = self.corrections()
+        skipped = apply_corrections(self.machine_claims(), log, True).skipped
+        reasons = {s.correction_id: s.reason for s in skipped}
+        orphaned = log["status"] == "orphaned"
+        queue = log[orphaned.fillna(False).astype(bool) | log["id"].isin(list(reasons))].copy()
+        queue["problem"] = [
+            "claim no longer extracted" if status == "orphaned" else reasons.get(int(cid), "")
+            for cid, status in zip(queue["id"], queue["status"], strict=True)
+        ]
+        return queue.reset_index(drop=True)
+
+    def history(self, claim_id: str) -> pd.DataFrame:
+        """Every logged change of one claim, oldest first."""
+        log = self.corrections()
+        return log[log["claim_id"] == claim_id].reset_index(drop=True)
+
+    def counts(self) -> dict[str, int]:
+        """Row counts per table, for summaries and health checks."""
+        with self._connect() as con:
+            return {
+                table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                for table in ("articles", "claims", "corrections")
+            }
+
+    # -- corrections ------------------------------------------------------------------------
+
+    def _log_claim(
+        self, con: duckdb.DuckDBPyConnection, claim_id: str, edits: list[Edit], who: list[str]
+    ) -> list[int]:
+        """Validate one claim's edits together against its corrected state, then log them."""
+        machine = _frame_from_db(
+            con.execute(
+                f"SELECT {', '.join(CLAIM_COLUMNS)} FROM claims WHERE claim_id = ?", [claim_id]
+            ).df()
+        )
+        if machine.empty:
+            raise ValueError(f"no claim {claim_id!r} in the store")
+        log = con.execute(
+            f"SELECT {', '.join(CORRECTION_COLUMNS)} FROM corrections "
+            "WHERE claim_id = ? ORDER BY id",
+            [claim_id],
+        ).df()
+        log = log.astype(CORRECTION_COLUMNS) if len(log) else empty_corrections()
+        applied = apply_corrections(machine, log, include_rejected=True)
+        fixes = [(e.field, e.value) for e in edits if e.field != REJECTED]
+        _, olds = check_correction(applied.frame, fixes)
+        entries = [
+            ("correct", f, old, format_value(f, v)) for (f, v), old in zip(fixes, olds, strict=True)
+        ]
+        was_rejected = claim_id in applied.rejected
+        for edit in (e for e in edits if e.field == REJECTED):
+            now = parse_value(REJECTED, format_value(REJECTED, edit.value))
+            entries.append(
+                (
+                    "reject",
+                    REJECTED,
+                    format_value(REJECTED, was_rejected),
+                    format_value(REJECTED, now),
+                )
+            )
+            was_rejected = now
+        stamp = datetime.now(UTC).replace(tzinfo=None)
+        article_id = machine.iloc[0]["article_id"]
+        return [
+            int(
+                con.execute(
+                    "INSERT INTO corrections (claim_id, article_id, field, old_value, new_value, "
+                    "reason, author, created_at, kind, status) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'active') RETURNING id",
+                    [claim_id, article_id, name, old, new, *who, stamp, kind],
+                ).fetchone()[0]
+            )
+            for kind, name, old, new in entries
+        ]
+
+    def apply_edits(self, edits: Sequence[Edit], reason: str, author: str) -> list[int]:
+        """Log edits in one transaction: all are stored, or none (CorrectionError says why).
+
+        Edits of one claim are validated together, so a reviewer can change a qualifier and
+        the count it qualifies in one save. Returns the new log ids.
+        """
+        who = [(reason or "").strip(), (author or "").strip()]
+        if not who[0]:
+            raise ValueError("a reason is required for every correction")
+        if not who[1]:
+            raise ValueError("an author is required for every correction")
+        by_claim: dict[str, list[Edit]] = {}
+        for edit in edits:
+            by_claim.setdefault(edit.claim_id, []).append(edit)
+        with self._connect() as con, self._transaction(con):
+            return [
+                i for cid, group in by_claim.items() for i in self._log_claim(con, cid, group, who)
+            ]
+
+    def correct(self, claim_id: str, field: str, new_value: Any, reason: str, author: str) -> int:
+        """Set one field of one claim; raises ValueError (CorrectionError) if it is refused."""
+        return self.apply_edits([Edit(claim_id, field, new_value)], reason, author)[0]
+
+    def reject(self, claim_id: str, reason: str, author: str, rejected: bool = True) -> int:
+        """Reject a claim (or, with rejected=False, take a rejection back)."""
+        return self.apply_edits([Edit(claim_id, REJECTED, rejected)], reason, author)[0]
+
+
+def open_store(path: str | os.PathLike[str] | None = None) -> ClaimStore:
+    """The store at `path`, else $SYRIA_CLAIMS_DB, else data/claims.duckdb in the repo."""
+    return ClaimStore(path or os.environ.get(ENV_VAR) or DEFAULT_DB)
+
+
+def ensure_seeded(
+    store: ClaimStore, extract: Extract | None = None, version: str | None = None
+) -> IngestReport | None:
+    """Ingest seeds/ into an empty store so a fresh checkout shows data; None if not empty."""
+    if store.counts()["articles"]:
+        return None
+    from lib.articles import read_articles
+
+    articles, errors = read_articles([SEEDS_DIR])
+    report = store.ingest(articles, extract, version)
+    report.failed[:0] = errors
+    return report
