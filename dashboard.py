@@ -19,18 +19,31 @@ st.set_page_config(
 
 PAGES = Path(__file__).parent / "pages"
 pages = [
-    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="",
-            default=True),  # fmt: skip
+    st.Page(
+        "pages/overview.py",
+        title="Overview",
+        icon=":material/dashboard:",
+        url_path="",
+        default=True,
+    ),
     st.Page("pages/map.py", title="Province map", icon=":material/map:", url_path="map"),
     st.Page("pages/timeline.py", title="Timeline", icon=":material/timeline:", url_path="timeline"),
-    st.Page("pages/who_says_what.py", title="Who says what", icon=":material/forum:",
-            url_path="who-says-what"),  # fmt: skip
+    st.Page(
+        "pages/who_says_what.py",
+        title="Who says what",
+        icon=":material/forum:",
+        url_path="who-says-what",
+    ),
     st.Page("pages/articles.py", title="Articles", icon=":material/article:", url_path="articles"),
 ]
 if (PAGES / "review.py").exists():
     pages.append(
-        st.Page("pages/review.py", title="Review claims", icon=":material/rate_review:",
-                url_path="review")  # fmt: skip
+        st.Page(
+            "pages/review.py",
+            title="Review claims",
+            icon=":material/rate_review:",
+            url_path="review",
+        )
     )
 
 page = st.navigation(pages)

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import html
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
+
+from lib import comparison, series
+from lib.geography import GOVERNORATES, boundaries_geojson
 
 # Okabe & Ito (2008), yellow last: it is hard to read on white.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
@@ -166,7 +169,7 @@ def province_map(
             )
         )
     for source, group in markers.groupby("source", sort=True) if len(markers) else []:
-        colour, symbol = styles.get(source, (PALETTE[0], "circle"))
+        colour, _ = styles.get(source, (PALETTE[0], "circle"))
         fig.add_trace(
             go.Scattermap(
                 lat=group["lat"],
@@ -178,9 +181,12 @@ def province_map(
                 customdata=[
                     [wrap(p), wrap(lbl), wrap(d), wrap(s), wrap(source)]
                     for p, lbl, d, s in zip(
-                        group["place"], group["label"], group["date"], group["sentence"],
+                        group["place"],
+                        group["label"],
+                        group["date"],
+                        group["sentence"],
                         strict=True,
-                    )  # fmt: skip
+                    )
                 ],
                 hovertemplate=(
                     "<b>%{customdata[0]}</b> · %{customdata[2]}<br>%{customdata[1]}"
@@ -206,3 +212,481 @@ def province_map(
         ],
     )
     return fig
+
+
+def _range_text(low: float, best: float, high: float, unbounded: bool) -> str:
+    """An aggregated count as text: "6", "≥ 20", "24–99 (best 50)"."""
+    if unbounded:
+        return f"≥ {int(low):,}" if low == best else f"≥ {int(low):,} (best {int(best):,})"
+    if low == high:
+        return f"{int(best):,}"
+    return f"{int(low):,}–{int(high):,} (best {int(best):,})"
+
+
+def source_totals(daily: pd.DataFrame) -> pd.DataFrame:
+    """Each source's deaths per governorate over the period, from `series.daily_deaths` rows.
+
+    Within one source and day: victims groups and restatements of one place are not added
+    (max), distinct towns are added, and a governorate-level count and its towns' sum are not
+    added either (max). Days are then added up per source. Sources are never added together.
+    Columns: governorate, source, low, best, high (bounded value or best), unbounded (bool).
+    """
+    cols = ["governorate", "source", "low", "best", "high", "unbounded"]
+    rows = daily[daily["level"].isin(("governorate", "town")) & daily["governorate"].notna()]
+    if rows.empty:
+        return pd.DataFrame(columns=cols)
+    rows = rows.assign(
+        unbounded=rows["high"].isna(),
+        high=rows["high"].fillna(rows["best"]),
+        place=rows["place"].fillna(rows["governorate"]),
+    )
+    rows = rows.astype({"low": "float64", "best": "float64", "high": "float64"})
+    day_keys = ["date", "governorate", "source", "level"]
+    per_place = rows.groupby([*day_keys, "place"], dropna=False).agg(
+        low=("low", "max"),
+        best=("best", "max"),
+        high=("high", "max"),
+        unbounded=("unbounded", "any"),
+    )
+    per_level = per_place.groupby(day_keys, dropna=False).agg(
+        low=("low", "sum"),
+        best=("best", "sum"),
+        high=("high", "sum"),
+        unbounded=("unbounded", "any"),
+    )
+    per_day = per_level.groupby(["date", "governorate", "source"]).agg(
+        low=("low", "max"),
+        best=("best", "max"),
+        high=("high", "max"),
+        unbounded=("unbounded", "any"),
+    )
+    totals = per_day.groupby(["governorate", "source"]).agg(
+        low=("low", "sum"),
+        best=("best", "sum"),
+        high=("high", "sum"),
+        unbounded=("unbounded", "any"),
+    )
+    return totals.reset_index()[cols]
+
+
+def death_map_values(daily: pd.DataFrame, metric: str, source: str | None = None) -> pd.DataFrame:
+    """Map values per governorate: one source's total, or across sources without adding them.
+
+    Across sources, `low` is the smallest lower bound any source gives, `best` the largest best
+    value and `high` the largest upper bound: the map shows the spread of what is claimed.
+    Columns: governorate, value, detail (each source's figure, for the tooltip).
+    """
+    totals = source_totals(daily)
+    if source is not None:
+        totals = totals[totals["source"] == source]
+    if totals.empty:
+        return pd.DataFrame(columns=["governorate", "value", "detail"])
+    how = {"low": "min", "best": "max", "high": "max"}[metric]
+    out = []
+    for code, group in totals.groupby("governorate", sort=True):
+        detail = "; ".join(
+            f"{r.source}: {_range_text(r.low, r.best, r.high, r.unbounded)}"
+            for r in group.sort_values("best", ascending=False).itertuples()
+        )
+        out.append({"governorate": code, "value": group[metric].agg(how), "detail": detail})
+    return pd.DataFrame(out)
+
+
+def event_map_values(events: pd.DataFrame) -> pd.DataFrame:
+    """Event claims per governorate from `series.event_counts` rows, with types and sources."""
+    rows = events[events["governorate"].notna()]
+    out = []
+    for code, group in rows.groupby("governorate", sort=True):
+        types = group.groupby("event_type")["n_claims"].sum().sort_values(ascending=False)
+        sources = sorted({s for joined in group["sources"] for s in str(joined).split(",") if s})
+        detail = ", ".join(f"{t.replace('_', ' ')} {n}" for t, n in types.items())
+        detail += "; reported by " + ", ".join(sources)
+        out.append({"governorate": code, "value": int(group["n_claims"].sum()), "detail": detail})
+    return pd.DataFrame(out, columns=["governorate", "value", "detail"])
+
+
+def claim_what(row: dict) -> str:
+    """What one claim says, in a few words: "at least 20 deaths", "shelling", a topic."""
+    if row["claim_type"] == "death_toll":
+        count = count_phrase(row["qualifier"], row["deaths"], row["deaths_low"], row["deaths_high"])
+        return f"{count} deaths" + (" (running total)" if row.get("cumulative") else "")
+    if row["claim_type"] == "event":
+        return str(row.get("event_type") or "event").replace("_", " ")
+    topic = row.get("topic")
+    return f"statement on {topic}" if isinstance(topic, str) else "statement"
+
+
+def town_markers(claims: pd.DataFrame) -> pd.DataFrame:
+    """Place-level claims with coordinates, ready for `province_map` markers."""
+    rows = claims[claims["lat"].notna() & claims["lon"].notna()]
+    records = rows.to_dict("records")
+    return pd.DataFrame(
+        {
+            "lat": [r["lat"] for r in records],
+            "lon": [r["lon"] for r in records],
+            "place": [r["place"] for r in records],
+            "source": [r["source"] for r in records],
+            "label": [claim_what(r) for r in records],
+            "date": [_day(r["date_start"], r["published"]) for r in records],
+            "sentence": [r["sentence"] for r in records],
+        }
+    )
+
+
+def _text(value: object, default: str = "") -> str:
+    """A nullable text cell as a string (pd.NA and None become `default`)."""
+    return default if value is None or pd.isna(value) else str(value)
+
+
+def _day(value: object, fallback: object) -> str:
+    day = value if value is not None and not pd.isna(value) else fallback
+    return pd.Timestamp(day).date().isoformat() if day is not None and not pd.isna(day) else ""
+
+
+def _error_bars(frame: pd.DataFrame) -> tuple[dict, list[str]]:
+    """Error bars from low to high around best; unbounded highs get no upper bar."""
+    best = frame["best"].astype("float64")
+    low = frame["low"].astype("float64").fillna(best)
+    high = frame["high"].astype("float64")
+    bounds = [
+        f"≥ {int(lo):,}, no upper bound" if pd.isna(hi) else f"{int(lo):,}–{int(hi):,}"
+        for lo, hi in zip(low, high, strict=True)
+    ]
+    bars = {
+        "type": "data",
+        "symmetric": False,
+        "array": (high - best).fillna(0).clip(lower=0).tolist(),
+        "arrayminus": (best - low).clip(lower=0).tolist(),
+        "thickness": 1.5,
+        "width": 4,
+    }
+    return bars, bounds
+
+
+def _source_points(
+    fig: go.Figure, frame: pd.DataFrame, x: str, styles: dict, row: int | None = None, **extra
+) -> None:
+    """One marker trace per source with bounds as error bars and the place in the tooltip."""
+    for source, group in frame.groupby("source", sort=True):
+        colour, symbol = styles.get(source, (PALETTE[0], "circle"))
+        bars, bounds = _error_bars(group)
+        place = group["place"].fillna("Syria (nationwide)").map(wrap)
+        trace = go.Scatter(
+            x=group[x],
+            y=group["best"].astype("float64"),
+            mode="markers",
+            name=str(source),
+            legendgroup=str(source),
+            marker={
+                "color": colour,
+                "symbol": symbol,
+                "size": 11,
+                "line": {"width": 1, "color": "white"},
+            },
+            error_y={**bars, "color": colour},
+            customdata=list(zip(place, bounds, group["claim_ids"], strict=True)),
+            hovertemplate=(
+                f"<b>{wrap(source)}</b><br>%{{x|%Y-%m-%d}} · %{{customdata[0]}}<br>"
+                "best %{y:,} deaths (range %{customdata[1]})<extra></extra>"
+            ),
+            **extra,
+        )
+        fig.add_trace(trace, row=row, col=1 if row else None)
+
+
+def timeline_figure(
+    daily: pd.DataFrame, events: pd.DataFrame, styles: dict, level_label: str
+) -> go.Figure:
+    """Daily deaths by source (offset side by side, never summed) over an event-marker strip.
+
+    `daily`: `series.daily_deaths` rows of one level; `events`: `series.event_counts` rows.
+    """
+    fig = make_subplots(
+        rows=2,
+        cols=1,
+        shared_xaxes=True,
+        row_heights=[0.72, 0.28],
+        vertical_spacing=0.08,
+        subplot_titles=(
+            f"Deaths per day, {level_label}: one marker per source (bars: bounds)",
+            "Events reported per day (marker size: number of claims)",
+        ),
+    )
+    _source_points(fig, daily, "date", styles, row=1, offsetgroup=None)
+    for event_type, group in events.groupby("event_type", sort=True):
+        fig.add_trace(
+            go.Scatter(
+                x=group["date"],
+                y=[str(event_type).replace("_", " ")] * len(group),
+                mode="markers",
+                marker={
+                    "size": 8 + 4 * group["n_claims"].astype(float),
+                    "color": "#52606D",
+                    "symbol": "diamond-tall",
+                    "opacity": 0.8,
+                },
+                showlegend=False,
+                customdata=list(
+                    zip(
+                        group["place"].fillna("Syria").map(wrap),
+                        group["sources"].map(wrap),
+                        group["n_claims"],
+                        strict=True,
+                    )
+                ),
+                hovertemplate=(
+                    f"<b>{wrap(str(event_type).replace('_', ' '))}</b> · %{{x|%Y-%m-%d}}"
+                    "<br>%{customdata[0]}<br>%{customdata[2]} claim(s) by %{customdata[1]}"
+                    "<extra></extra>"
+                ),
+            ),
+            row=2,
+            col=1,
+        )
+    _layout(
+        fig,
+        "Deaths reported per day, by source",
+        "Deaths (people). Sources are never "
+        "added together; a bar spans a source's lower and upper bound.",
+        height=620,
+    )
+    fig.update_layout(scattermode="group", scattergap=0.6, hovermode="closest")
+    fig.update_yaxes(title_text="Deaths", rangemode="tozero", row=1, col=1)
+    fig.update_xaxes(rangeslider={"visible": True, "thickness": 0.06}, row=2, col=1)
+    fig.update_xaxes(type="date", showgrid=True, gridcolor="#EEF1F4")
+    return fig
+
+
+def cumulative_figure(totals: pd.DataFrame, styles: dict) -> go.Figure:
+    """Reported running totals as their own panel: each point is one source's stated total."""
+    fig = go.Figure()
+    totals = totals.assign(since_text=totals["since"].dt.strftime("%Y-%m-%d").fillna("?"))
+    for source, group in totals.groupby("source", sort=True):
+        colour, symbol = styles.get(source, (PALETTE[0], "circle"))
+        bars, bounds = _error_bars(group)
+        fig.add_trace(
+            go.Scatter(
+                x=group["as_of"],
+                y=group["best"].astype("float64"),
+                mode="markers",
+                name=str(source),
+                marker={"color": colour, "symbol": symbol, "size": 12},
+                error_y={**bars, "color": colour},
+                customdata=list(zip(group["since_text"], bounds, strict=True)),
+                hovertemplate=(
+                    f"<b>{wrap(source)}</b><br>as of %{{x|%Y-%m-%d}}, since "
+                    "%{customdata[0]}<br>%{y:,} deaths (range %{customdata[1]})"
+                    "<extra></extra>"
+                ),
+            )
+        )
+    _layout(
+        fig,
+        "Running totals as reported (deaths since the start of the conflict)",
+        "Each point is one source's stated total on its report date; never added to the "
+        "daily counts.",
+        height=420,
+    )
+    fig.update_layout(scattermode="group", scattergap=0.5)
+    fig.update_yaxes(title_text="Deaths (total)", rangemode="tozero", tickformat=",")
+    fig.update_xaxes(type="date", title_text="Report date")
+    return fig
+
+
+def comparison_matrix(questions: pd.DataFrame, answers: pd.DataFrame) -> pd.DataFrame:
+    """Questions x sources: each cell is the source's answer (number or position) as displayed.
+
+    The first columns say what the question is and how much sources disagree.
+    """
+    cell = answers.assign(
+        text=answers["display"].where(answers["display"].notna(), answers["position"])
+    )
+    cell["text"] = cell["text"].fillna(cell["event_type"].str.replace("_", " "))
+    matrix = cell.pivot_table(
+        index="question_id",
+        columns="source",
+        values="text",
+        aggfunc=lambda s: " / ".join(dict.fromkeys(str(v) for v in s if pd.notna(v))),
+        sort=False,
+    )
+    head = questions.set_index("question_id")[["question", "n_sources"]].copy()
+    head["disagreement"] = [disagreement_label(q) for q in questions.to_dict("records")]
+    return head.join(matrix).reset_index()
+
+
+def disagreement_label(question: dict) -> str:
+    """How a question's answers relate, in words a reader can scan."""
+    if question["n_sources"] < 2:
+        return "one source"
+    if question["contradiction"]:
+        return "contradiction"
+    ratio = question.get("ratio")
+    if ratio is not None and not pd.isna(ratio) and ratio > 1:
+        return f"differ ×{ratio:.1f}"
+    return "agree"
+
+
+DISAGREEMENT_COLOURS = {"contradiction": "#F4C7C3", "differ": "#FCE8B2"}
+
+
+def disagreement_colour(label: str) -> str | None:
+    """Background for a disagreement label (light red: contradiction, amber: spread)."""
+    return next((c for k, c in DISAGREEMENT_COLOURS.items() if label.startswith(k)), None)
+
+
+def style_comparison(matrix: pd.DataFrame) -> pd.io.formats.style.Styler:
+    """Colour whole rows by disagreement so disputed questions stand out in st.dataframe."""
+
+    def row_style(row: pd.Series) -> list[str]:
+        colour = disagreement_colour(str(row["disagreement"]))
+        return [f"background-color: {colour}" if colour else ""] * len(row)
+
+    return matrix.style.apply(row_style, axis=1)
+
+
+def comparison_figure(matrix: pd.DataFrame) -> go.Figure:
+    """The who-says-what matrix as a table figure, for PNG/SVG export."""
+    shown = matrix.drop(columns=["question_id"]).fillna("")
+    fills = [disagreement_colour(str(v)) or "white" for v in shown["disagreement"]]
+    fig = go.Figure(
+        go.Table(
+            header={
+                "values": [f"<b>{wrap(c, 30)}</b>" for c in shown.columns],
+                "fill_color": "#E4E7EB",
+                "align": "left",
+            },
+            cells={
+                "values": [[wrap(v, 40) for v in shown[c]] for c in shown.columns],
+                "fill_color": [fills] * len(shown.columns),
+                "align": "left",
+            },
+        )
+    )
+    _layout(
+        fig,
+        "Who says what: each source's answer per question",
+        "Red: answers cannot all be true. Amber: sources' numbers differ.",
+        height=max(300, 120 + 60 * len(shown)),
+    )
+    return fig
+
+
+METRICS = {
+    "best": "Deaths, best value",
+    "low": "Deaths, lowest claim",
+    "high": "Deaths, highest claim",
+    "events": "Event claims",
+}
+LEVEL_LABELS = {
+    "national": "nationwide",
+    "multi_governorate": "over several governorates",
+    "governorate": "per governorate",
+    "town": "per town",
+    "unlocated": "place not given",
+}
+
+
+def claims_table(claims: pd.DataFrame) -> pd.DataFrame:
+    """The claims as a reader sees them (and as CSV exports them): who, what, where, when, why."""
+    records = claims.to_dict("records")
+    return pd.DataFrame(
+        {
+            "date": [_day(r["date_start"], r["published"]) for r in records],
+            "source": claims["source"].to_numpy(),
+            "source_kind": claims["source_kind"].to_numpy(),
+            "claim": [claim_what(r) for r in records],
+            "place": claims["place"].to_numpy(),
+            "governorate": [
+                GOVERNORATES.get(g, "") if isinstance(g, str) else "" for g in claims["governorate"]
+            ],
+            "sentence": claims["sentence"].to_numpy(),
+            "claim_type": claims["claim_type"].to_numpy(),
+            "qualifier": claims["qualifier"].to_numpy(),
+            "deaths": claims["deaths"].to_numpy(),
+            "deaths_low": claims["deaths_low"].to_numpy(),
+            "deaths_high": claims["deaths_high"].to_numpy(),
+            "victims": claims["victims"].to_numpy(),
+            "cumulative": claims["cumulative"].to_numpy(),
+            "event_type": claims["event_type"].to_numpy(),
+            "topic": claims["topic"].to_numpy(),
+            "published": [_day(r["published"], None) for r in records],
+            "corrected": claims["corrected"].to_numpy(),
+            "article_id": claims["article_id"].to_numpy(),
+            "claim_id": claims["claim_id"].to_numpy(),
+        }
+    )
+
+
+def map_view(
+    claims: pd.DataFrame, metric: str = "best", source: str | None = None
+) -> tuple[go.Figure, pd.DataFrame]:
+    """The province map for a filtered claim frame, and the per-governorate values it shows."""
+    styles = source_styles(claims["source"].dropna())
+    if metric == "events":
+        values = event_map_values(
+            series.event_counts(claims if source is None else claims[claims["source"] == source])
+        )
+    else:
+        values = death_map_values(series.daily_deaths(claims), metric, source)
+    shown = claims if source is None else claims[claims["source"] == source]
+    who = f"according to {source}" if source else "spread across sources"
+    fig = province_map(
+        values,
+        town_markers(shown),
+        boundaries_geojson(),
+        GOVERNORATES,
+        f"{METRICS[metric]} per governorate, {who}",
+        METRICS[metric],
+        styles,
+    )
+    return fig, values
+
+
+def timeline_levels(daily: pd.DataFrame) -> list[str]:
+    """Levels present in a daily series, most aggregated first."""
+    present = set(daily["level"])
+    return [lvl for lvl in series.LEVELS if lvl in present]
+
+
+def timeline_view(
+    claims: pd.DataFrame, level: str | None = None
+) -> tuple[go.Figure, go.Figure, pd.DataFrame]:
+    """Daily figure at one level (default: the most aggregated present), totals panel, and rows."""
+    styles = source_styles(claims["source"].dropna())
+    daily = series.daily_deaths(claims)
+    levels = timeline_levels(daily)
+    level = level if level in levels else (levels[0] if levels else "national")
+    rows = daily[daily["level"] == level]
+    fig = timeline_figure(rows, series.event_counts(claims), styles, LEVEL_LABELS[level])
+    return fig, cumulative_figure(series.cumulative_totals(claims), styles), rows
+
+
+def comparison_view(claims: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Who says what for a filtered claim frame: (questions, answers, questions x sources)."""
+    result = comparison.compare(claims)
+    return result.questions, result.answers, comparison_matrix(result.questions, result.answers)
+
+
+def source_headlines(claims: pd.DataFrame) -> pd.DataFrame:
+    """One row per source: what kind it is and the death tolls it reports, largest first.
+
+    Tolls are listed, not added: a source's "54 nationwide" and "6 in Idlib" overlap.
+    """
+    rows = []
+    for source, group in claims.groupby("source", sort=True):
+        tolls = group[group["claim_type"] == "death_toll"]
+        tolls = tolls.sort_values(["cumulative", "deaths_low"], ascending=[True, False])
+        listed = [
+            f"{claim_what(r)}, {_text(r['place'], 'place not given')}, "
+            f"{_day(r['date_start'], r['published'])}"
+            for r in tolls.to_dict("records")
+        ]
+        rows.append(
+            {
+                "source": source,
+                "kind": str(group["source_kind"].iloc[0]).replace("_", " "),
+                "claims": len(group),
+                "death tolls reported": "; ".join(listed) or "none",
+            }
+        )
+    return pd.DataFrame(rows, columns=["source", "kind", "claims", "death tolls reported"])

@@ -9,6 +9,7 @@ marked with the claims covering it, so nothing is dropped and no tags interleave
 from __future__ import annotations
 
 import html
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -68,7 +69,7 @@ def highlight_html(text: str, spans: Iterable[Span]) -> str:
     cuts = sorted({0, n, *(s.start for s in valid), *(s.end for s in valid)})
     anchored: set[str] = set()
     parts = []
-    for a, b in zip(cuts, cuts[1:], strict=False):
+    for a, b in itertools.pairwise(cuts):
         covering = [s for s in valid if s.start <= a and b <= s.end]
         parts.append(_piece_markup(text[a:b], covering, anchored))
     body = "".join(parts)
@@ -88,8 +89,9 @@ def claim_label(row: dict) -> str:
     """Tooltip text for one claim: what kind, the number or event, and who says it."""
     kind = CLAIM_LABELS.get(row.get("claim_type"), str(row.get("claim_type")))
     if row.get("claim_type") == "death_toll":
-        what = count_phrase(row.get("qualifier"), row.get("deaths"), row.get("deaths_low"),
-                            row.get("deaths_high"))  # fmt: skip
+        what = count_phrase(
+            row.get("qualifier"), row.get("deaths"), row.get("deaths_low"), row.get("deaths_high")
+        )
     elif row.get("claim_type") == "event":
         what = str(row.get("event_type") or "event").replace("_", " ")
     else:
@@ -100,8 +102,13 @@ def claim_label(row: dict) -> str:
 def spans_from_claims(claims: pd.DataFrame) -> list[Span]:
     """One Span per claim of an article's claim frame."""
     return [
-        Span(int(r["char_start"]), int(r["char_end"]), str(r["claim_type"]),
-             str(r["claim_id"]), claim_label(r))  # fmt: skip
+        Span(
+            int(r["char_start"]),
+            int(r["char_end"]),
+            str(r["claim_type"]),
+            str(r["claim_id"]),
+            claim_label(r),
+        )
         for r in claims.to_dict("records")
         if pd.notna(r["char_start"]) and pd.notna(r["char_end"])
     ]

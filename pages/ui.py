@@ -54,10 +54,46 @@ def load_articles() -> pd.DataFrame:
     rows = []
     for rec in manifest.to_dict("records"):
         text = (ROOT / "seeds" / rec["file"]).read_text(encoding="utf-8")
-        rows.append({"article_id": article_id_for(text), "title": rec["title"], "text": text,
-                     "published": pd.Timestamp(rec["published"]), "outlet": rec["outlet"],
-                     "url": None, "path": rec["file"]})  # fmt: skip
+        rows.append(
+            {
+                "article_id": article_id_for(text),
+                "title": rec["title"],
+                "text": text,
+                "published": pd.Timestamp(rec["published"]),
+                "outlet": rec["outlet"],
+                "url": None,
+                "path": rec["file"],
+            }
+        )
     return pd.DataFrame(rows)
+
+
+def current_filter() -> ClaimFilter:
+    """The filter the sidebar (drawn by dashboard.py before the page) describes."""
+    return st.session_state.get("claim_filter") or ClaimFilter()
+
+
+def view_claims() -> pd.DataFrame:
+    """The claims the current filter keeps."""
+    return current_filter().apply(load_claims())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def map_view(claims: pd.DataFrame, metric: str, source: str | None):
+    """Cached `charts.map_view` (keyed by the filtered rows, so by the filter)."""
+    return charts.map_view(claims, metric, source)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def timeline_view(claims: pd.DataFrame, level: str | None):
+    """Cached `charts.timeline_view`."""
+    return charts.timeline_view(claims, level)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def comparison_view(claims: pd.DataFrame):
+    """Cached `charts.comparison_view`."""
+    return charts.comparison_view(claims)
 
 
 def _data_span(claims: pd.DataFrame) -> tuple[dt.date, dt.date]:
@@ -146,9 +182,12 @@ def sidebar_filter() -> ClaimFilter:
             placeholder="Death tolls, events and statements",
         )
         st.multiselect(
-            "Event types", EVENT_TYPES, format_func=_humanise, key=WIDGETS["event"],
+            "Event types",
+            EVENT_TYPES,
+            format_func=_humanise,
+            key=WIDGETS["event"],
             placeholder="All event types",
-        )  # fmt: skip
+        )
         st.button("Reset filters", on_click=reset_filters, icon=":material/restart_alt:")
         st.caption("The address bar keeps these filters: copy the link to share this view.")
         st.radio(
@@ -243,3 +282,99 @@ def csv_button(frame: pd.DataFrame, name: str, key: str) -> None:
 def nothing_found(what: str) -> None:
     """Say plainly that the filter leaves nothing, and how to get data back."""
     st.info(f"No {what} match the current filters. Widen the dates or press **Reset filters**.")
+
+
+def compact(fig: go.Figure, height: int = 420) -> go.Figure:
+    """A smaller copy of a figure for the overview."""
+    small = go.Figure(fig)
+    small.update_layout(height=height, title_subtitle_text="")
+    return small
+
+
+CLAIM_COLUMNS = {
+    "date": st.column_config.TextColumn("Date", width="small"),
+    "source": st.column_config.TextColumn("Source", width="medium"),
+    "claim": st.column_config.TextColumn("Claim", width="medium"),
+    "place": st.column_config.TextColumn("Place", width="small"),
+    "sentence": st.column_config.TextColumn("Sentence", width="large"),
+}
+
+
+def claims_dataframe(table: pd.DataFrame, key: str) -> None:
+    """The claims table with the readable columns first; the rest scroll to the right."""
+    st.dataframe(table, hide_index=True, width="stretch", column_config=CLAIM_COLUMNS, key=key)
+
+
+def governorate_table(values: pd.DataFrame) -> pd.DataFrame:
+    """Map values with governorate names, largest first."""
+    out = values.assign(governorate=values["governorate"].map(lambda c: GOVERNORATES.get(c, c)))
+    out = out.rename(columns={"value": "value on map", "detail": "each source says"})
+    return out.sort_values("value on map", ascending=False)
+
+
+def show_answers(selection, matrix: pd.DataFrame, answers: pd.DataFrame) -> None:
+    """The sentences behind a selected who-says-what row or cell, each linking to its article."""
+    cells = selection.get("cells", [])
+    rows = selection.get("rows", [])
+    if cells:
+        row, column = cells[0]
+    elif rows:
+        row, column = rows[0], None
+    else:
+        st.caption("Select a row or a cell above to see the sentences behind it.")
+        return
+    question_id = matrix.iloc[int(row)]["question_id"]
+    shown = answers[answers["question_id"] == question_id]
+    if column in set(shown["source"]):
+        shown = shown[shown["source"] == column]
+    st.subheader(str(shown["question"].iloc[0]) if len(shown) else "No answer in this cell")
+    for answer in shown.to_dict("records"):
+        value = answer["display"] if isinstance(answer["display"], str) else answer["position"]
+        st.markdown(f"**{escape_markdown(answer['source'])}**: {escape_markdown(str(value))}")
+        st.markdown(f"> {escape_markdown(answer['sentence'])}")
+        st.page_link(
+            "pages/articles.py",
+            label="Read it in the article",
+            icon=":material/article:",
+            query_params={
+                "article": answer["article_id"],
+                "claim": answer["claim_ids"].split(",")[0],
+            },
+        )
+
+
+def escape_markdown(text: object) -> str:
+    """Untrusted text shown through st.markdown: no markup, links or HTML."""
+    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!|<>~$" else ch for ch in str(text))
+
+
+def articles_with_claims(claims: pd.DataFrame) -> pd.DataFrame:
+    """Stored articles that have at least one claim under the current filter, newest first."""
+    articles = load_articles()
+    kept = articles[articles["article_id"].isin(set(claims["article_id"]))]
+    return kept.sort_values("published", ascending=False)
+
+
+def pick_article(articles: pd.DataFrame) -> pd.Series:
+    """Article selector that follows ?article= (a link from Who says what) and writes it back."""
+    ids = articles["article_id"].tolist()
+    wanted = st.query_params.get("article")
+    if wanted in ids and wanted != st.session_state.get("article_seen"):
+        st.session_state["article_pick"] = wanted
+    st.session_state["article_seen"] = wanted
+    if st.session_state.get("article_pick") not in ids:
+        st.session_state["article_pick"] = ids[0]
+    labels = dict(zip(ids, (article_byline(a) for a in articles.to_dict("records")), strict=True))
+    picked = st.selectbox("Article", ids, format_func=labels.get, key="article_pick")
+    if st.query_params.get("article") != picked:
+        st.query_params["article"] = picked
+        st.session_state["article_seen"] = picked
+    return articles.set_index("article_id", drop=False).loc[picked]
+
+
+def article_byline(article) -> str:
+    """Title, outlet and publication date of an article, for a selector or caption."""
+    published = article["published"]
+    day = f"{published:%d %b %Y}" if not pd.isna(published) else "date unknown"
+    outlet = article["outlet"] if isinstance(article["outlet"], str) else "outlet unknown"
+    return f"{article['title'] or '(untitled)'} · {outlet} · {day}"

@@ -1,0 +1,25 @@
+"""Articles: each article's text with the claims found in it highlighted, and the list of them."""
+
+import streamlit as st
+
+from lib import charts, highlight
+from pages import ui
+
+claims = ui.view_claims()
+articles = ui.articles_with_claims(claims)
+st.title("Articles")
+if articles.empty:
+    ui.nothing_found("articles with claims")
+    st.stop()
+
+article = ui.pick_article(articles)
+st.subheader(article["title"] or "(untitled)")
+st.caption(ui.article_byline(article))
+mine = claims[claims["article_id"] == article["article_id"]]
+st.markdown(highlight.legend_html(), unsafe_allow_html=True)
+st.html(highlight.highlight_html(article["text"], highlight.spans_from_claims(mine)))
+
+st.subheader(f"What was found: {len(mine)} claims")
+table = charts.claims_table(mine).sort_values(["claim_type", "date"])
+ui.claims_dataframe(table, key="article-claims")
+ui.csv_button(table, f"article-{article['article_id']}-claims", key="article-csv")

@@ -1,0 +1,42 @@
+"""Province map: deaths or events per governorate, town markers, click a governorate to filter."""
+
+import streamlit as st
+
+from lib import charts
+from pages import ui
+
+claims = ui.view_claims()
+st.title("Province map")
+if claims.empty:
+    ui.nothing_found("claims")
+    st.stop()
+
+left, right = st.columns(2)
+metric = (
+    left.segmented_control(
+        "Colour governorates by",
+        list(charts.METRICS),
+        format_func=charts.METRICS.get,
+        key="map_metric",
+        default="best",
+    )
+    or "best"
+)
+sources = ["All sources", *sorted(claims["source"].dropna().unique())]
+choice = right.selectbox("Whose numbers", sources, key="map_source")
+source = None if choice == "All sources" else choice
+
+fig, values = ui.map_view(claims, metric, source)
+ui.show_chart(fig, "syria-map", key="map", on_select=lambda: ui.select_province("map"))
+st.caption(
+    "Best: the largest best value any one source gives; lowest/highest: the smallest lower "
+    "and largest upper bound claimed. Only claims dated to a day and placed in one governorate "
+    "are coloured; nationwide and multi-province counts are in the timeline and Who says what."
+)
+if values.empty:
+    st.info(f"No {charts.METRICS[metric].lower()} placed in a governorate for this filter.")
+else:
+    st.subheader("Values on the map")
+    st.dataframe(ui.governorate_table(values), hide_index=True, width="stretch")
+table = charts.claims_table(claims)
+ui.csv_button(table, "syria-map-claims", key="map-csv")

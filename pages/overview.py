@@ -1,0 +1,49 @@
+"""Overview: what the data covers and what the current filter shows, at a glance."""
+
+import streamlit as st
+
+from lib import charts
+from pages import ui
+
+claims = ui.view_claims()
+everything = ui.load_claims()
+articles = ui.load_articles()
+
+st.title("Syria conflict claims: who reports what, where and when")
+st.caption(
+    "Every figure is a claim a named source made in a news article. Sources disagree: their "
+    "numbers are shown side by side and never added together."
+)
+published = articles["published"].dropna()
+cols = st.columns(4)
+cols[0].metric("Articles", len(articles))
+cols[1].metric("Claims shown", f"{len(claims)} of {len(everything)}")
+cols[2].metric("Sources shown", claims["source"].nunique())
+if len(published):
+    span = f"{published.min():%d %b %Y} – {published.max():%d %b %Y}"
+    cols[3].metric("Articles published", span)
+
+if claims.empty:
+    ui.nothing_found("claims")
+    st.stop()
+
+st.subheader("Death tolls by source")
+st.dataframe(charts.source_headlines(claims), hide_index=True, width="stretch")
+
+left, right = st.columns(2)
+with left:
+    fig, _ = ui.map_view(claims, "best", None)
+    ui.show_chart(
+        ui.compact(fig),
+        "syria-map-overview",
+        key="overview-map",
+        on_select=lambda: ui.select_province("overview-map"),
+    )
+with right:
+    daily_fig, _, _ = ui.timeline_view(claims, None)
+    ui.show_chart(ui.compact(daily_fig), "syria-timeline-overview", key="overview-timeline")
+
+st.subheader("Latest claims and the sentences they come from")
+table = charts.claims_table(claims).sort_values(["published", "date"], ascending=False)
+ui.claims_dataframe(table, key="overview-claims")
+ui.csv_button(table, "syria-claims", key="overview-csv")

@@ -1,0 +1,35 @@
+"""Who says what: each source's answer to the same question, side by side, disputes first."""
+
+import streamlit as st
+
+from lib import charts
+from pages import ui
+
+claims = ui.view_claims()
+st.title("Who says what")
+st.caption(
+    "One row per question (a count for one day and place, a running total, or a topic). "
+    "Red rows: the answers cannot all be true. Amber: the numbers differ. "
+    "Select a cell to read the sentence behind it."
+)
+if claims.empty:
+    ui.nothing_found("claims")
+    st.stop()
+
+questions, answers, matrix = ui.comparison_view(claims)
+if questions.empty:
+    ui.nothing_found("questions")
+    st.stop()
+
+event = st.dataframe(
+    charts.style_comparison(matrix.drop(columns=["question_id"])),
+    hide_index=True,
+    width="stretch",
+    on_select="rerun",
+    selection_mode=["single-cell", "single-row"],
+    key="comparison",
+)
+ui.show_answers(event.selection, matrix, answers)
+ui.csv_button(answers, "syria-who-says-what", key="comparison-csv")
+with st.expander("Export the table as an image"):
+    ui.image_buttons(charts.comparison_figure(matrix), "syria-who-says-what", "comparison-img")
