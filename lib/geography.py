@@ -60,10 +60,11 @@ _ARTICLES = frozenset(
 )  # fmt: skip
 _APOSTROPHES = re.compile(r"['`´‘’ʿʾʼˈ]")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
-_GOV_WORDS = re.compile(r"^(?:the )?(?:(?:province|governorate|region) of )|"
-                        r" (?:province|governorate|governate|muhafazah|region)$")  # fmt: skip
-_TOWN_WORDS = re.compile(r"^(?:the )?(?:(?:city|town|village) of )|"
-                         r" (?:city|town|village)$")  # fmt: skip
+# Words around a name that say what kind of place it is (matched on folded text).
+_GOV_WORDS = re.compile(r"^(?:the )?(?:province|governorate) of | (?:province|governorate)$")
+_AREA_WORDS = re.compile(r"^(?:the )?(?:countryside|suburbs|outskirts|region) of |"
+                         r" (?:countryside|suburbs|outskirts|region|area|district)$")  # fmt: skip
+_TOWN_WORDS = re.compile(r"^(?:the )?(?:city|town|village) of | (?:city|town|village)$")
 
 
 @dataclass(frozen=True)
@@ -96,9 +97,12 @@ def _loose_token(token: str) -> str:
 def name_key(text: str) -> str:
     """Loose transliteration key: equal keys are spellings of the same name.
 
-    Arabic articles (al-, el-, ar-, as-, ...) are dropped unless they are the last word.
+    A leading "the" and Arabic articles (al-, el-, ar-, as-, ...) are dropped unless they are
+    the last word.
     """
     tokens = fold(text).split()
+    if len(tokens) > 1 and tokens[0] == "the":
+        tokens = tokens[1:]
     kept = [t for i, t in enumerate(tokens) if t not in _ARTICLES or i == len(tokens) - 1]
     return " ".join(_loose_token(t) for t in kept)
 
@@ -159,23 +163,29 @@ def _place_index() -> dict[str, int]:
 
 
 def _governorate_exact(folded: str) -> str | None:
-    """ISO code for an exact alias key, with or without "province"/"governorate" around it."""
+    """ISO code for an exact alias key, as is or without the words around it ("province",
+    "countryside"): "Damascus countryside" is an alias of Rif Dimashq, "Idlib countryside" not."""
     index = _alias_index()
-    return index.get(name_key(folded)) or index.get(name_key(_GOV_WORDS.sub("", folded)))
+    for form in (folded, _GOV_WORDS.sub("", folded), _AREA_WORDS.sub("", folded)):
+        if (code := index.get(name_key(form))) is not None:
+            return code
+    return None
 
 
 def governorate_code(name: str) -> str | None:
     """ISO 3166-2 code of a governorate from any news spelling, or None.
 
     Case, accents, punctuation and Arabic articles do not matter; "province"/"governorate"
-    around the name are ignored ("Idleb province", "the governorate of Deir el-Zour").
+    and "countryside"/"suburbs" around the name are ignored ("Idleb province", "the governorate
+    of Deir el-Zour", "Hama countryside").
     Exact alias keys first, then a guarded fuzzy match.
     """
     folded = fold(name)
     code = _governorate_exact(folded)
     if code is None:
         index = _alias_index()
-        match = _best_fuzzy(name_key(_GOV_WORDS.sub("", folded)), list(index))
+        stripped = _AREA_WORDS.sub("", _GOV_WORDS.sub("", folded))
+        match = _best_fuzzy(name_key(stripped), list(index))
         code = index[match] if match else None
     return code
 
@@ -219,21 +229,25 @@ def resolve_place(name: str, prefer: str = "governorate") -> Place | None:
     """Resolve a place name to a town, a governorate or the whole country.
 
     A name that is both ("Idlib", "Homs") is the governorate unless `prefer="town"` or the
-    text says so ("city of Idlib", "Homs city"); "Idlib province" is always the governorate.
-    Exact matches (governorates, then towns, in the preferred order) beat fuzzy ones, so a
-    town is never fuzzily mistaken for a governorate with a similar name.
+    text says so ("city of Idlib", "Homs city"); "Idlib province" is always the governorate,
+    and "Idlib countryside"/"Homs suburbs" prefer it. Exact matches (governorates, then towns,
+    in the preferred order) beat fuzzy ones, so a town is never fuzzily mistaken for a
+    governorate with a similar name.
     """
     if prefer not in ("governorate", "town"):
         raise ValueError(f"prefer must be 'governorate' or 'town', not {prefer!r}")
-    folded = fold(name)
-    if folded.removeprefix("the ") in COUNTRY_NAMES:
+    folded = fold(name).removeprefix("the ")
+    if folded in COUNTRY_NAMES:
         return Place("Syria", None, None, None, "country")
-    if _GOV_WORDS.search(folded):
-        code = governorate_code(folded)
-        return _governorate_place(code) if code else None
-    if _TOWN_WORDS.search(folded):
-        folded, prefer = _TOWN_WORDS.sub("", folded), "town"
-    code = _governorate_exact(folded)
+    aliases = _alias_index()
+    code = aliases.get(name_key(folded))  # whole phrase first: "Damascus countryside" is SY-RD
+    if code is None:
+        for words, kind in ((_GOV_WORDS, "governorate"), (_AREA_WORDS, "governorate"),
+                            (_TOWN_WORDS, "town")):  # fmt: skip
+            if words.search(folded):
+                folded, prefer = words.sub("", folded), kind
+                break
+        code = aliases.get(name_key(folded))
     if prefer == "town":
         town = _town_place(folded, fuzzy=False) or _town_place(folded, fuzzy=True)
         code = code or governorate_code(folded)

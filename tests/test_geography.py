@@ -59,6 +59,9 @@ def test_every_governorate_has_news_aliases():
         ("Ḩamāh", "SY-HM"),
         ("As Suwayda'", "SY-SU"),
         ("Deir ez-Zour", "SY-DY"),
+        ("Hama countryside", "SY-HM"),
+        ("the Idlib countryside", "SY-ID"),
+        ("Damascus countryside province", "SY-RD"),
     ],
 )
 def test_governorate_code_folds_spelling(text, code):
@@ -113,6 +116,14 @@ def test_governorate_names_default_to_governorate_precision():
     assert resolve_place("Idlib province", prefer="town").precision == "governorate"
     assert resolve_place("Homs city").name == "Homs"
     assert resolve_place("Damascus countryside", prefer="town").governorate == "SY-RD"
+    assert resolve_place("Damascus", prefer="town").precision == "town"
+
+
+def test_area_words_prefer_the_governorate_but_keep_towns():
+    countryside = resolve_place("the Idlib countryside", prefer="town")
+    assert (countryside.governorate, countryside.precision) == ("SY-ID", "governorate")
+    houla = resolve_place("the Houla region")  # GeoNames: Houla is an alternate name of Kafr Laha
+    assert (houla.name, houla.governorate, houla.precision) == ("Kafr Laha", "SY-HI", "town")
 
 
 def test_syria_is_the_country():
