@@ -89,6 +89,7 @@ class _Draft:
     published: Any = None
     outlet: str | None = None
     url: str | None = None
+    headline: str | None = None  # the headline line in `text` when it differs from `title`
 
 
 def parse_date(value: Any) -> date:
@@ -191,8 +192,8 @@ def _from_html(name: str, text: str) -> Parsed:
 
     soup = BeautifulSoup(text, "html.parser")
     heading = soup.find("h1")
-    title = _clean(soup.title.get_text()) if soup.title else None
-    title = title or (_clean(heading.get_text()) if heading else None)
+    headline = _clean(heading.get_text()) if heading else None
+    title = (_clean(soup.title.get_text()) if soup.title else None) or headline
     published = _meta(soup, *_META_DATE_KEYS)
     if published is None and (time_tag := soup.find("time", attrs={"datetime": True})):
         published = time_tag["datetime"]
@@ -202,7 +203,7 @@ def _from_html(name: str, text: str) -> Parsed:
     body = _html_text(soup)
     if not body.strip():
         raise _Reject("no text in HTML page")
-    return [_Draft(name, name, body, title, published, outlet, _clean(url))], []
+    return [_Draft(name, name, body, title, published, outlet, _clean(url), headline)], []
 
 
 def _from_record(name: str, path: str, record: Any) -> _Draft:
@@ -295,7 +296,7 @@ def _finish(
                 outlet=_clean(row.get("outlet")) or draft.outlet,
                 url=draft.url,
                 path=draft.path,
-                body_start=_headline_end(draft.text, draft.title),
+                body_start=_headline_end(draft.text, draft.headline or draft.title),
             )
         )
     return articles, errors

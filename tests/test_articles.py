@@ -24,7 +24,7 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 CNN = "000_45e694c00cb5fbd0.txt"
 HAFFEH = "003_70fb3e08034d94f9.txt"
 
-HTML = """<!doctype html><html><head><title>Shelling in Homs</title>
+HTML = """<!doctype html><html><head><title>Shelling in Homs | Example News</title>
 <meta property="article:published_time" content="2012-06-13T09:30:00Z">
 <meta property="og:site_name" content="Example News">
 <link rel="canonical" href="https://example.org/homs">
@@ -123,7 +123,7 @@ def test_html_meta_date_title_outlet_and_text(tmp_path):
     (article,), errors = read_articles(path)
     assert errors == []
     assert article.published == date(2012, 6, 13)
-    assert (article.title, article.outlet) == ("Shelling in Homs", "Example News")
+    assert (article.title, article.outlet) == ("Shelling in Homs | Example News", "Example News")
     assert article.url == "https://example.org/homs"
     assert article.text == (
         "Shelling in Homs\n\n"
