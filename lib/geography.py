@@ -78,6 +78,7 @@ class Place:
     precision: str  # "town" | "governorate" | "country"
 
 
+@functools.lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower-case ASCII words: accents dropped, apostrophes removed, punctuation -> spaces."""
     decomposed = unicodedata.normalize("NFKD", text)
@@ -145,18 +146,25 @@ def _is_code(form: str) -> bool:
     return form.isupper() and len(form) <= 4
 
 
-def _place_forms(row: pd.Series) -> list[str]:
-    """Every spelling of one gazetteer place: name, ASCII name and Latin alternate names."""
-    alternates = [a for a in row["alternatenames"].split("|") if a]
-    return [f for f in (row["name"], row["asciiname"], *alternates) if not _is_code(f)]
+@functools.cache
+def _place_forms() -> list[tuple[str, list[str]]]:
+    """(ASCII name, every spelling) per gazetteer row: name, ASCII and Latin alternate names."""
+    frame = places()
+    result = []
+    for name, ascii_name, alternates in zip(
+        frame["name"], frame["asciiname"], frame["alternatenames"], strict=True
+    ):
+        forms = [name, ascii_name, *(a for a in alternates.split("|") if a)]
+        result.append((ascii_name, [f for f in forms if not _is_code(f)]))
+    return result
 
 
 @functools.cache
 def _place_index() -> dict[str, int]:
     """name key -> row of `places()`; the most populous place wins a shared key."""
     index: dict[str, int] = {}
-    for i, row in places().iterrows():
-        for form in _place_forms(row):
+    for i, (_, forms) in enumerate(_place_forms()):
+        for form in forms:
             index.setdefault(name_key(form), i)
     index.pop("", None)
     return index
@@ -319,6 +327,8 @@ def place_phrases() -> dict[str, str]:
     stop = _stoplist()
 
     def add(form: str, canonical: str) -> None:
+        if fold(form) in stop:
+            return
         for variant in _article_variants(form.lower()):
             for surface in _ending_variants(variant):
                 if len(surface) >= 3 and surface not in stop and fold(surface) not in stop:
@@ -330,11 +340,11 @@ def place_phrases() -> dict[str, str]:
     for name in GOVERNORATES.values():
         add(name, name)
     add("Syria", "Syria")
-    for _, row in places().iterrows():
-        for form in _place_forms(row):
-            add(form, row["asciiname"])
+    for ascii_name, forms in _place_forms():
+        for form in forms:
+            add(form, ascii_name)
             if _folds_cleanly(form):
-                add(fold(form), row["asciiname"])
+                add(fold(form), ascii_name)
     return phrases
 
 
