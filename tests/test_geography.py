@@ -226,19 +226,19 @@ def test_place_phrases_cover_news_spellings_without_english_words():
 
 
 def test_loading_is_fast():
-    """Reading the data files and building every index takes < 0.3 s (best of 3 fresh runs)."""
+    """Reading the data files and building every index takes < 0.3 s (best of <= 3 fresh runs)."""
     code = (
         "import time, lib.geography as g; t = time.perf_counter(); "
         "g.resolve_place('Binnish'); g.governorate_code('Idleb'); g.place_phrases(); "
         "print(time.perf_counter() - t)"
     )
-    runs = [
-        subprocess.run(
+    timings = []
+    while len(timings) < 3 and min(timings, default=1.0) >= 0.3:  # retry only on a busy machine
+        run = subprocess.run(
             [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
         )
-        for _ in range(3)
-    ]
-    assert min(float(run.stdout) for run in runs) < 0.3
+        timings.append(float(run.stdout))
+    assert min(timings) < 0.3, timings
 
 
 def test_resolution_is_cached_and_fast():
