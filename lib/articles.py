@@ -356,7 +356,11 @@ def _files(paths: Iterable[str | Path]) -> Iterator[Path]:
 def read_articles(
     paths: str | Path | Iterable[str | Path], published: date | str | None = None
 ) -> tuple[list[Article], list[LoadError]]:
-    """Read files and folders; returns the articles that loaded and an error for each failure."""
+    """Read files and folders; returns the articles that loaded and an error for each failure.
+
+    `published` is the date for files that give none; a bad `published` raises ValueError
+    (it is the caller's mistake, not the file's).
+    """
     if isinstance(paths, (str, Path)):
         paths = [paths]
     default = _as_default(published)
