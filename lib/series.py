@@ -72,13 +72,13 @@ class Groups:
     def any(self, mask: np.ndarray) -> np.ndarray:
         return self.max(mask.astype(np.int8)).astype(bool)
 
-    def join(self, values: pd.Series) -> pd.Series:
-        """Comma-joined values of each group, in row order within the group (C++, no loop)."""
+    def join(self, values: pd.Series, sep: str = ",") -> pd.Series:
+        """Values of each group joined by `sep`, in row order within the group (C++, no loop)."""
         items = pa.chunked_array(pa.array(values, pa.large_string()).take(self.order))
         items = items.combine_chunks()
         offsets = pa.array(np.append(self.starts, len(self.order)).astype(np.int32))
         lists = pa.ListArray.from_arrays(offsets, items)
-        joined = pc.binary_join(lists, pa.scalar(",", pa.large_string()))
+        joined = pc.binary_join(lists, pa.scalar(sep, pa.large_string()))
         return pd.Series(joined.to_numpy(zero_copy_only=False), dtype="string")
 
     def __len__(self) -> int:
@@ -300,7 +300,7 @@ def event_counts(claims: pd.DataFrame) -> pd.DataFrame:
     n_claims counts claims (two sources reporting one shelling are two claims); n_sources
     counts distinct sources. Range-dated events are in `undated_events`.
     Columns: date, event_type, level, governorate, area, place, n_claims (int64),
-    n_sources (int64), sources (comma string, sorted), claim_ids.
+    n_sources (int64), sources ("; "-separated, sorted), claim_ids.
     Sorted by date, event_type, level, area, place.
     """
     events = _events(claims)
@@ -312,7 +312,7 @@ def event_counts(claims: pd.DataFrame) -> pd.DataFrame:
     out = first_rows[["date", "event_type", "level", "area", "place_key"]].iloc[groups.first]
     out = out.reset_index(drop=True)
     out["n_sources"] = groups.sizes.astype(np.int64)
-    out["sources"] = groups.join(first_rows["source"])
+    out["sources"] = groups.join(first_rows["source"], sep="; ")
     claim_groups = group_rows(keys)
     out["n_claims"] = claim_groups.sizes.astype(np.int64)
     out["claim_ids"] = claim_groups.join(rows["claim_id"])
