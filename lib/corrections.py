@@ -299,3 +299,25 @@ def diff_edits(before: pd.DataFrame, after: pd.DataFrame, fields: Iterable[str])
             if format_value(name, was) != format_value(name, now):
                 edits.append(Edit(str(claim_id), name, None if _is_null(now) else now))
     return edits
+
+
+# What the review editor shows besides the fields a reviewer may change.
+EDITOR_CONTEXT = ("claim_id", "claim_type", "sentence")
+EDITOR_FIELDS = tuple(f for f in CORRECTABLE_FIELDS if f not in ("cumulative", "notes"))
+
+
+def review_table(
+    applied: Applied, log: pd.DataFrame, article_id: str | None = None
+) -> pd.DataFrame:
+    """Claims (of one article, if given) as the review editor shows them: context, editable
+    fields, a reject flag and `changed` naming the fields a reviewer corrected ("✎ deaths")."""
+    frame = applied.frame
+    if article_id is not None:
+        frame = frame[frame["article_id"] == article_id]
+    marks = corrected_fields(log)
+    table = frame[[*EDITOR_CONTEXT, *EDITOR_FIELDS]].copy()
+    table.insert(1, "changed", [
+        "✎ " + ", ".join(marks[c]) if c in marks else "" for c in frame["claim_id"]
+    ])  # fmt: skip
+    table[REJECTED] = frame["claim_id"].isin(applied.rejected).to_numpy()
+    return table.reset_index(drop=True)

@@ -29,6 +29,7 @@ from lib.claims import SCHEMA, coerce_claims, empty_claims, validate_claims
 from lib.corrections import (
     CORRECTION_COLUMNS,
     REJECTED,
+    Applied,
     Edit,
     apply_corrections,
     check_correction,
@@ -512,13 +513,17 @@ class ClaimStore:
         df = self._query(sql + (" WHERE status = ?" if status else "") + " ORDER BY id", params)
         return df.astype(CORRECTION_COLUMNS) if len(df) else empty_corrections()
 
+    def applied(self) -> Applied:
+        """Every claim (rejected ones too) with corrections applied, plus what needs review."""
+        return apply_corrections(self.machine_claims(), self.corrections(), include_rejected=True)
+
     def claims(self, include_rejected: bool = False) -> pd.DataFrame:
         """The claim frame everyone reads: corrections applied, `corrected` set."""
         return apply_corrections(self.machine_claims(), self.corrections(), include_rejected).frame
 
     def rejected_ids(self) -> set[str]:
         """Claims a reviewer rejected (the last reject entry decides)."""
-        return apply_corrections(self.machine_claims(), self.corrections(), True).rejected
+        return self.applied().rejected
 
     def review_queue(self) -> pd.DataFrame:
         """Corrections that need a reviewer: orphaned ones and active ones that no longer fit."""

@@ -1,0 +1,181 @@
+"""Review page (/review): add articles, preview their claims, correct claims with a reason.
+
+Render only: parsing, extraction, validation and storage are lib/ingest, lib/store and
+lib/corrections. Run through dashboard.py's st.navigation (no set_page_config here).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lib.articles import SUFFIXES
+from lib.claims import (
+    DATE_PRECISIONS,
+    EVENT_TYPES,
+    GOVERNORATE_CODES,
+    QUALIFIERS,
+    SOURCE_KINDS,
+    VICTIMS,
+)
+from lib.corrections import (
+    EDITOR_CONTEXT,
+    EDITOR_FIELDS,
+    REJECTED,
+    CorrectionError,
+    diff_edits,
+    review_table,
+)
+from lib.ingest import MAX_UPLOAD_MB, read_upload, save_uploads
+from lib.store import ClaimStore, StoreBusyError, ensure_seeded, open_store, preview
+
+PREVIEW_COLUMNS = ["claim_type", "sentence", "deaths", "qualifier", "source", "place",
+                   "governorate", "date_start", "date_end"]  # fmt: skip
+_count = st.column_config.NumberColumn(min_value=0, step=1, format="%d")
+EDITOR_CONFIG = {
+    "claim_id": st.column_config.TextColumn("claim", width="small"),
+    "changed": st.column_config.TextColumn("corrected", help="fields a reviewer changed"),
+    "sentence": st.column_config.TextColumn(width="large"),
+    "qualifier": st.column_config.SelectboxColumn(options=QUALIFIERS),
+    "deaths": _count,
+    "deaths_low": _count,
+    "deaths_high": _count,
+    "victims": st.column_config.SelectboxColumn(options=VICTIMS),
+    "source_kind": st.column_config.SelectboxColumn(options=SOURCE_KINDS),
+    "governorate": st.column_config.SelectboxColumn(options=GOVERNORATE_CODES),
+    "date_start": st.column_config.DateColumn(format="YYYY-MM-DD"),
+    "date_end": st.column_config.DateColumn(format="YYYY-MM-DD"),
+    "date_precision": st.column_config.SelectboxColumn(options=DATE_PRECISIONS),
+    "event_type": st.column_config.SelectboxColumn(options=EVENT_TYPES),
+    REJECTED: st.column_config.CheckboxColumn("reject", help="not a real claim"),
+}
+
+
+def _refresh() -> None:
+    """Other pages cache the claims: drop the caches and redraw after a write."""
+    st.cache_data.clear()
+    st.session_state["review_round"] = st.session_state.get("review_round", 0) + 1
+    st.rerun()
+
+
+def upload_section(store: ClaimStore) -> None:
+    st.subheader("Add articles")
+    files = st.file_uploader(
+        f"Article files ({', '.join(SUFFIXES)}; up to {MAX_UPLOAD_MB} MB each)",
+        type=[s.lstrip(".") for s in SUFFIXES],
+        accept_multiple_files=True,
+        max_upload_size=MAX_UPLOAD_MB,
+        key=f"upload-{st.session_state.get('review_round', 0)}",
+    )
+    if not files:
+        return
+    uploads = [read_upload(f.name, f.getvalue()) for f in files]
+    if any(u.needs_date for u in uploads):
+        published = st.date_input(
+            "Publication date for the files that carry none", value=None, format="YYYY-MM-DD"
+        )
+        if published is None:
+            st.info("Some files have no publication date: pick one above to continue.")
+            return
+        uploads = [read_upload(f.name, f.getvalue(), published) for f in files]
+    errors = [e for u in uploads for e in u.errors]
+    for error in errors:
+        st.error(f"**{error.name}**: {error.reason}")
+    if errors:
+        st.warning("Nothing will be saved until every file reads cleanly.")
+        return
+    articles = [a for u in uploads for a in u.articles]
+    claims, failed = preview(articles)
+    for error in failed:
+        st.error(f"**{error.name}**: {error.reason}")
+    st.caption(f"Preview: {len(articles)} article(s), {len(claims)} claim(s) found.")
+    st.dataframe(claims[PREVIEW_COLUMNS], hide_index=True)
+    if not failed and st.button(
+        f"Save {len(articles)} article(s)", type="primary", key="save-upload"
+    ):
+        report = save_uploads(store, uploads)
+        if report.failed:
+            st.error(
+                "Nothing was saved: " + "; ".join(f"{e.name}: {e.reason}" for e in report.failed)
+            )
+            return
+        st.session_state["review_message"] = (
+            f"Saved: {report.new} new, {report.unchanged} already stored."
+        )
+        _refresh()
+
+
+def edit_section(store: ClaimStore) -> None:
+    st.subheader("Correct claims")
+    applied = store.applied()
+    log = store.corrections()
+    articles = store.articles()
+    labels = {
+        row.article_id: f"{row.published:%Y-%m-%d} · {row.title or row.path or row.article_id}"
+        for row in articles.itertuples()
+    }
+    article_id = st.selectbox("Article", list(labels), format_func=labels.get)
+    if article_id is None:
+        st.info("No articles stored yet.")
+        return
+    table = review_table(applied, log, article_id)
+    edited = st.data_editor(
+        table,
+        column_config=EDITOR_CONFIG,
+        disabled=[*EDITOR_CONTEXT, "changed"],
+        hide_index=True,
+        key=f"editor-{article_id}-{st.session_state.get('review_round', 0)}",
+    )
+    edits = diff_edits(table, edited, [*EDITOR_FIELDS, REJECTED])
+    with st.form("save-corrections", border=False):
+        st.caption(f"{len(edits)} changed cell(s). Every correction needs a reason and an author.")
+        reason = st.text_input("Reason", placeholder="e.g. the article says 55, not 54")
+        author = st.text_input("Author", key="review_author")
+        if st.form_submit_button("Save corrections", disabled=not edits):
+            try:
+                ids = store.apply_edits(edits, reason, author)
+            except (CorrectionError, ValueError) as exc:
+                st.error(f"Not saved: {exc}")
+            else:
+                st.session_state["review_message"] = f"Saved {len(ids)} correction(s)."
+                _refresh()
+
+    st.subheader("History")
+    sentences = dict(zip(table["claim_id"], table["sentence"], strict=True))
+    claim_id = st.selectbox(
+        "Claim", list(sentences), format_func=lambda c: f"{c} · {sentences[c][:80]}"
+    )
+    if claim_id:
+        history = store.history(claim_id)
+        if history.empty:
+            st.caption("No corrections for this claim.")
+        else:
+            st.dataframe(history.drop(columns=["claim_id", "article_id"]), hide_index=True)
+
+
+def queue_section(store: ClaimStore) -> None:
+    queue = store.review_queue()
+    if queue.empty:
+        return
+    st.subheader("Needs review")
+    st.warning(
+        f"{len(queue)} correction(s) no longer apply: their claim was not re-extracted or "
+        "has changed. They are kept; re-enter them on the current claims if still right."
+    )
+    st.dataframe(queue, hide_index=True)
+
+
+st.title("Review claims")
+st.caption(
+    "Upload articles, check what the extractor found, and correct it. Corrections are kept "
+    "by claim and re-applied when the extractor improves; every change is logged."
+)
+if message := st.session_state.pop("review_message", None):
+    st.success(message)
+try:
+    claim_store = open_store()
+    ensure_seeded(claim_store)
+    upload_section(claim_store)
+    edit_section(claim_store)
+    queue_section(claim_store)
+except StoreBusyError as exc:
+    st.error(str(exc))
