@@ -81,6 +81,12 @@ class Groups:
         joined = pc.binary_join(lists, pa.scalar(sep, pa.large_string()))
         return pd.Series(joined.to_numpy(zero_copy_only=False), dtype="string")
 
+    def codes(self) -> np.ndarray:
+        """Group number of each row (groups numbered in key order)."""
+        numbers = np.empty(len(self.order), dtype=np.int64)
+        numbers[self.order] = np.repeat(np.arange(len(self)), self.sizes)
+        return numbers
+
     def __len__(self) -> int:
         return len(self.starts)
 
@@ -123,25 +129,37 @@ def claim_bounds(claims: pd.DataFrame) -> pd.DataFrame:
     return _bounds(claims).drop(columns="level_code")
 
 
-def _bounds(claims: pd.DataFrame) -> pd.DataFrame:
-    """claim_bounds plus level_code (index into LEVELS, for sorting levels in that order)."""
-    qualifier, deaths = claims["qualifier"], claims["deaths"]
+def claim_places(claims: pd.DataFrame) -> pd.DataFrame:
+    """Where each claim is, for grouping: level, area and place_key as in claim_bounds."""
+    return _places(claims).drop(columns="level_code")
+
+
+def _places(claims: pd.DataFrame) -> pd.DataFrame:
     level, area = _locate(claims)
-    level_name = pd.Series(np.asarray(LEVELS, dtype=object)[level], dtype="string")
     return pd.DataFrame(
         {
-            "low": claims["deaths_low"]
-            .fillna(deaths.where(qualifier.isin(_LOW_FROM_DEATHS)))
-            .fillna(0),
-            "point": deaths.where(qualifier.isin(_POINT)),
-            "high": claims["deaths_high"].fillna(deaths.where(qualifier.isin(_HIGH_FROM_DEATHS))),
-            "level": level_name.set_axis(claims.index),
+            "level": pd.Series(np.asarray(LEVELS, dtype=object)[level], dtype="string").values,
             "area": area,
             "place_key": claims["place"].where(pd.Series(level >= 3, index=claims.index)),
             "level_code": level,
         },
         index=claims.index,
     )
+
+
+def _bounds(claims: pd.DataFrame) -> pd.DataFrame:
+    """claim_bounds plus level_code (index into LEVELS, for sorting levels in that order)."""
+    qualifier, deaths = claims["qualifier"], claims["deaths"]
+    low = claims["deaths_low"].fillna(deaths.where(qualifier.isin(_LOW_FROM_DEATHS))).fillna(0)
+    counts = pd.DataFrame(
+        {
+            "low": low,
+            "point": deaths.where(qualifier.isin(_POINT)),
+            "high": claims["deaths_high"].fillna(deaths.where(qualifier.isin(_HIGH_FROM_DEATHS))),
+        },
+        index=claims.index,
+    )
+    return pd.concat([counts, _places(claims)], axis=1)
 
 
 def _locate(claims: pd.DataFrame) -> tuple[np.ndarray, pd.Series]:
