@@ -1,0 +1,193 @@
+"""When: time expressions in a sentence, resolved against the publication date.
+
+"Wednesday" in a Wednesday article is that day, other weekdays the most recent past one
+("by Thursday" looks forward); "yesterday", "overnight", "last week" (a range), explicit dates
+(dateparser, cached); "since the unrest began"/"since March 2011" make a cumulative total from
+the conflict's start to the report date.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import dateparser
+from spacy.tokens import Doc, Span
+
+from lib.extract.rules import load_rules
+
+_COMMA_PENALTY = 5
+_DAY_NUMBER = re.compile(r"(?<!\d)\d{1,2}(?!\d)")
+
+
+@dataclass(frozen=True)
+class When:
+    start: date | None
+    end: date | None
+    precision: str  # one of lib.claims.DATE_PRECISIONS
+    cumulative: bool = False
+
+
+@dataclass(frozen=True)
+class TimeMention:
+    start: int  # absolute token indices, end exclusive
+    end: int
+    when: When
+
+
+def inferred(published: date | None) -> When:
+    """No time expression: the article's own date, flagged as inferred."""
+    if published is None:
+        return When(None, None, "unknown")
+    return When(published, published, "day_inferred")
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@functools.cache
+def _patterns() -> dict[str, re.Pattern[str]]:
+    r = load_rules("dates")
+    months = _alternation(r["months"])
+    days = _alternation(r["weekdays"])
+    nouns = _alternation(r["conflict_nouns"])
+    flags = re.IGNORECASE
+    day = r"\d{1,2}(?!\d)"
+    year = r"\d{4}"
+    return {
+        "conflict": re.compile(
+            rf"\bsince (?:the (?:start|beginning|outbreak|onset) of )?(?:the |an? )?"
+            rf"(?:[\w-]+ )?(?:{nouns})\b(?: (?:began|started|erupted|broke out))?",
+            flags,
+        ),
+        "since_date": re.compile(
+            rf"\bsince (?:(?:mid|early|late)-? ?)?"
+            rf"((?:{months})\.?(?: {day})?(?:,? {year}| last year)?)",
+            flags,
+        ),
+        "date": re.compile(
+            rf"\b(?:(?:{months})\.? {day}(?:st|nd|rd|th)?(?:,? {year})?"
+            rf"|{day} (?:{months})(?:,? {year})?)\b",
+            flags,
+        ),
+        "month": re.compile(
+            rf"\b(?:in|during|of|early|late|mid-?|since) ((?:{months})(?:,? {year})?)\b", flags
+        ),
+        "weekday": re.compile(
+            rf"\b(?:(?:late|early) )?(?:(on|last|next|by|until|till|this|coming|before) )?"
+            rf"({days})(?:'s)?(?: (?:night|morning|evening|afternoon))?\b",
+            flags,
+        ),
+        "same_day": re.compile(rf"\b(?:{_alternation(r['same_day'])})\b", flags),
+        "day_before": re.compile(rf"\b(?:{_alternation(r['day_before'])})\b", flags),
+        "last_week": re.compile(rf"\b(?:{_alternation(r['last_week'])})\b", flags),
+        "this_week": re.compile(rf"\b(?:{_alternation(r['this_week'])})\b", flags),
+        "weekend": re.compile(rf"\b(?:{_alternation(r['weekend'])})\b", flags),
+        "last_month": re.compile(rf"\b(?:{_alternation(r['last_month'])})\b", flags),
+    }
+
+
+@functools.cache
+def _parse(text: str, published: date | None, month_only: bool) -> date | None:
+    """dateparser, cached (~0.5 ms a call): explicit dates relative to the report date."""
+    settings = {"PREFER_DATES_FROM": "past", "REQUIRE_PARTS": ["month"]}
+    if published is not None:
+        settings["RELATIVE_BASE"] = datetime(published.year, published.month, published.day)
+    if month_only:
+        settings["PREFER_DAY_OF_MONTH"] = "first"
+    parsed = dateparser.parse(text.replace(" last year", ""), languages=["en"], settings=settings)
+    if parsed is None:
+        return None
+    if " last year" in text and published is not None:
+        return parsed.date().replace(year=published.year - 1)
+    return parsed.date()
+
+
+def _weekday(match: re.Match[str], published: date | None) -> When | None:
+    if published is None:
+        return None
+    marker = (match.group(1) or "").lower()
+    target = load_rules("dates")["weekdays"].index(match.group(2).lower())
+    if marker in load_rules("dates")["future_markers"]:
+        ahead = (target - published.weekday()) % 7 or 7
+        day = published + timedelta(days=ahead)
+    else:
+        back = (published.weekday() - target) % 7
+        if marker == "last" and back == 0:
+            back = 7
+        day = published - timedelta(days=back)
+    return When(day, day, "day")
+
+
+def _resolve(kind: str, match: re.Match[str], published: date | None) -> When | None:
+    conflict = date.fromisoformat(load_rules("dates")["conflict_start"])
+    if kind == "conflict":
+        return When(conflict, published, "range", True) if published else None
+    if kind == "weekday":
+        return _weekday(match, published)
+    if kind in ("date", "month", "since_date"):
+        text = match.group(0) if kind == "date" else match.group(1)
+        month_only = kind != "date" and not _DAY_NUMBER.search(text)
+        day = _parse(text, published, month_only)
+        if day is None:
+            return None
+        if kind == "since_date":
+            started = (day.year, day.month) == (conflict.year, conflict.month)
+            return When(conflict if started else day, published, "range", started)
+        if month_only:
+            following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+            return When(day, following - timedelta(days=1), "month")
+        return When(day, day, "day")
+    if published is None:
+        return None
+    if kind == "same_day":
+        return When(published, published, "day")
+    if kind == "day_before":
+        day = published - timedelta(days=1)
+        return When(day, day, "day")
+    monday = published - timedelta(days=published.weekday())
+    if kind == "last_week":
+        return When(monday - timedelta(days=7), monday - timedelta(days=1), "range")
+    if kind == "this_week":
+        return When(monday, published, "range")
+    if kind == "weekend":
+        saturday = monday - timedelta(days=2) if published.weekday() < 5 else monday + timedelta(5)
+        return When(saturday, min(saturday + timedelta(days=1), published), "range")
+    first = published.replace(day=1)
+    last_month = (first - timedelta(days=1)).replace(day=1)
+    return When(last_month, first - timedelta(days=1), "month")
+
+
+def find_times(sent: Span, published: date | None) -> list[TimeMention]:
+    """Time expressions in one sentence, longest first where they overlap, in text order."""
+    text = sent.text
+    doc = sent.doc
+    found: list[tuple[int, int, When]] = []
+    for kind, pattern in _patterns().items():
+        for match in pattern.finditer(text):
+            if any(s < match.end() and match.start() < e for s, e, _ in found):
+                continue
+            when = _resolve(kind, match, published)
+            if when is not None:
+                found.append((match.start(), match.end(), when))
+    mentions = []
+    for s, e, when in sorted(found, key=lambda f: f[0]):
+        span = doc.char_span(sent.start_char + s, sent.start_char + e, alignment_mode="expand")
+        if span is not None:
+            mentions.append(TimeMention(span.start, span.end, when))
+    return mentions
+
+
+def nearest_time(mentions: list[TimeMention], start: int, end: int, doc: Doc) -> TimeMention | None:
+    """The time expression closest to tokens [start, end); a comma between counts extra, so
+    "the deaths on Wednesday, at least 74 were killed ... on Tuesday" is Tuesday."""
+
+    def distance(m: TimeMention) -> int:
+        lo, hi = (m.end, start) if m.end <= start else (end, m.start)
+        commas = sum(doc[i].text == "," for i in range(lo, hi))
+        return max(hi - lo, 0) + _COMMA_PENALTY * commas
+
+    return min(mentions, key=distance, default=None)

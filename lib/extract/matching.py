@@ -1,0 +1,56 @@
+"""Phrase tables -> spaCy PhraseMatchers, built once and run once per document."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+from lib.extract.text import get_nlp
+
+
+@dataclass(frozen=True, order=True)
+class Hit:
+    """A phrase found in a document: token span [start, end) and the table label it came from."""
+
+    start: int
+    end: int
+    label: str
+
+
+def phrase_matcher(table: Mapping[str, Iterable[str]], attr: str = "LOWER") -> PhraseMatcher:
+    """A PhraseMatcher whose match ids are the table's labels; phrases tokenised like text."""
+    nlp = get_nlp()
+    matcher = PhraseMatcher(nlp.vocab, attr=attr)
+    for label, phrases in table.items():
+        matcher.add(label, [nlp.make_doc(p) for p in phrases])
+    return matcher
+
+
+def find(matcher: PhraseMatcher, doc: Doc, longest: bool = True) -> list[Hit]:
+    """Hits sorted by position; with `longest`, overlapping hits keep the longest (a phrase
+    listed under several labels keeps them all)."""
+    vocab = doc.vocab.strings
+    hits = sorted(Hit(s, e, vocab[m]) for m, s, e in matcher(doc))
+    if not longest:
+        return hits
+    kept: list[Hit] = []
+    spans: set[tuple[int, int]] = set()
+    taken: set[int] = set()
+    for hit in sorted(hits, key=lambda h: (h.start - h.end, h.start)):
+        tokens = range(hit.start, hit.end)
+        if (hit.start, hit.end) in spans or not taken.intersection(tokens):
+            kept.append(hit)
+            spans.add((hit.start, hit.end))
+            taken.update(tokens)
+    return sorted(kept)
+
+
+def within(hits: list[Hit], start: int, end: int) -> list[Hit]:
+    """The hits lying inside tokens [start, end) (`hits` sorted by position)."""
+    first = bisect.bisect_left(hits, start, key=lambda h: h.start)
+    last = bisect.bisect_left(hits, end, key=lambda h: h.start)
+    return [h for h in hits[first:last] if h.end <= end]

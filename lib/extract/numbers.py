@@ -1,0 +1,209 @@
+"""Numbers in wire copy: "9,000", "six", "twenty-five", "a dozen", "dozens", with qualifiers.
+
+Each mention also says whether it is a trap: a year, an age, a duration, a plan name, a count
+of vehicles... Tolls (`tolls.py`) only ever use mentions that are not traps.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Span
+
+from lib.extract.rules import load_rules
+
+_DIGITS = re.compile(r"^\d{1,3}(?:,\d{3})+$|^\d+(?:\.\d+)?$")
+_YEAR_RANGE = (1900, 2100)
+
+
+@dataclass(frozen=True)
+class NumberMention:
+    """A count in a sentence; token indices are absolute (doc) indices, `end` exclusive."""
+
+    start: int  # first token, qualifier included
+    num_start: int  # first token of the number itself
+    end: int
+    value: int | None  # None for a vague count ("dozens")
+    low: int | None
+    high: int | None
+    qualifier: str  # one of lib.claims.QUALIFIERS
+    trap: str | None  # why this is not a count of people, else None
+
+
+@dataclass(frozen=True)
+class _Tables:
+    units: dict[str, int]
+    scales: dict[str, int]
+    approximate: dict[str, int]
+    vague: dict[tuple[str, ...], tuple[int, int]]
+    qualifiers: dict[tuple[str, ...], str]
+    trap_next: frozenset[str]
+    trap_prev: frozenset[str]
+    months: frozenset[str]
+    max_qualifier: int
+    max_vague: int
+
+
+@functools.cache
+def _tables() -> _Tables:
+    rules = load_rules("numbers")
+    vague = {tuple(k.split()): (lo, hi) for k, (lo, hi) in rules["vague"].items()}
+    qualifiers = {
+        tuple(phrase.split()): name
+        for name, phrases in rules["qualifiers"].items()
+        for phrase in phrases
+    }
+    return _Tables(
+        units=rules["units"],
+        scales=rules["scales"],
+        approximate=rules["approximate_words"],
+        vague=vague,
+        qualifiers=qualifiers,
+        trap_next=frozenset(rules["trap_next"]),
+        trap_prev=frozenset(rules["trap_prev"]),
+        months=frozenset(rules["months"]),
+        max_qualifier=max(len(k) for k in qualifiers),
+        max_vague=max(len(k) for k in vague),
+    )
+
+
+def _parse_words(words: list[str], i: int, t: _Tables) -> tuple[int, int] | None:
+    """(value, tokens used) for a spelled-out number starting at words[i]."""
+    total = current = 0
+    j = i
+    used = 0
+    while j < len(words):
+        w = words[j]
+        if w in t.units:
+            current += t.units[w]
+        elif w in t.scales and (used or current):
+            current = max(current, 1) * t.scales[w]
+            if t.scales[w] >= 1000:
+                total, current = total + current, 0
+        elif w in ("-", "and") and used and j + 1 < len(words) and words[j + 1] in t.units:
+            j += 1
+            continue
+        else:
+            break
+        used = j - i + 1
+        j += 1
+    return (total + current, used) if used else None
+
+
+def _parse_at(words: list[str], i: int, t: _Tables) -> tuple[int | None, int, int, int, str] | None:
+    """(value, low, high, tokens used, implied qualifier) of the number at words[i], if any."""
+    for size in range(t.max_vague, 0, -1):
+        key = tuple(words[i : i + size])
+        if key in t.vague:
+            low, high = t.vague[key]
+            used = size + (1 if i + size < len(words) and words[i + size] == "of" else 0)
+            return None, low, high, used, "vague"
+    w = words[i]
+    if _DIGITS.match(w):
+        value = float(w.replace(",", ""))
+        used = 1
+        if i + 1 < len(words) and words[i + 1] in t.scales:
+            value *= t.scales[words[i + 1]]
+            used = 2
+        return int(value), int(value), int(value), used, "exact"
+    if w in ("a", "an") and i + 1 < len(words):
+        nxt = words[i + 1]
+        if nxt in t.approximate:
+            value = t.approximate[nxt]
+            return value, value, value, 2, "about"
+        if nxt in t.scales:
+            value = t.scales[nxt]
+            return value, value, value, 2, "exact"
+        return None
+    if w in t.approximate and i > 0 and words[i - 1] in t.units:
+        return None
+    parsed = _parse_words(words, i, t)
+    if parsed is None:
+        return None
+    value, used = parsed
+    if i + used < len(words) and words[i + used] in t.approximate:
+        value *= t.approximate[words[i + used]]
+        return value, value, value, used + 1, "about"
+    return value, value, value, used, "exact"
+
+
+def _qualifier_before(words: list[str], i: int, t: _Tables) -> tuple[str, int] | None:
+    for size in range(min(t.max_qualifier, i), 0, -1):
+        key = tuple(words[i - size : i])
+        if key in t.qualifiers:
+            return t.qualifiers[key], size
+    return None
+
+
+def _trap(
+    words: list[str], texts: list[str], start: int, i: int, end: int, t: _Tables
+) -> str | None:
+    """Why the number words[i:end] (qualifier from `start`) is not a head count, if it is not."""
+    nxt = words[end] if end < len(words) else ""
+    prev = words[start - 1] if start > 0 else ""
+    if nxt == "-" or nxt.startswith("-"):
+        return "compound"  # six-point plan, 12-year-old, 30-day
+    if nxt in t.trap_next or nxt.endswith("%"):
+        return f"unit:{nxt}"
+    if prev in t.trap_prev:
+        return f"after:{prev}"
+    if prev in t.months or nxt in t.months:
+        return "date"
+    number = texts[i]
+    if number.isdigit() and _YEAR_RANGE[0] <= int(number) <= _YEAR_RANGE[1] and end == i + 1:
+        return "year"
+    if prev == "," and nxt == "," and start >= 2 and texts[start - 2][:1].isupper():
+        return "age"  # "Ahmed Saleh, 34, was shot"
+    if words[i] == "one" and nxt in ("of", "another", "side", "day", "man", "woman"):
+        return "pronoun"
+    return None
+
+
+def find_numbers(sent: Span) -> list[NumberMention]:
+    """Every number mention in a sentence, left to right, traps flagged."""
+    t = _tables()
+    texts = [tok.text for tok in sent]
+    words = [w.lower() for w in texts]
+    offset = sent.start
+    found: list[NumberMention] = []
+    i = 0
+    while i < len(words):
+        parsed = _parse_at(words, i, t)
+        if parsed is None:
+            i += 1
+            continue
+        value, low, high, used, implied = parsed
+        end = i + used
+        qualifier, start = implied, i
+        before = _qualifier_before(words, i, t)
+        if before is not None and implied != "vague":
+            qualifier, start = before[0], i - before[1]
+        low, high = _bounds(value, low, high, qualifier)
+        trap = _trap(words, texts, start, i, end, t)
+        found.append(
+            NumberMention(
+                offset + start,
+                offset + i,
+                offset + end,
+                value if qualifier != "vague" else None,
+                low,
+                high,
+                qualifier,
+                trap,
+            )
+        )
+        i = end
+    return found
+
+
+def _bounds(value: int | None, low: int | None, high: int | None, qualifier: str) -> tuple:
+    """deaths_low/deaths_high implied by a qualifier: "at least 20" -> [20, None]."""
+    if qualifier in ("exact", "vague"):
+        return low, high
+    if qualifier in ("at_least", "more_than"):
+        return value, None
+    if qualifier == "up_to":
+        return None, value
+    return None, None

@@ -1,0 +1,440 @@
+"""One article -> a valid claim frame: the components of `lib.extract` wired together.
+
+Matchers run once over the whole document; each kept sentence then yields its death tolls,
+events and statements, each completed with who says it, where and when. What a sentence does
+not say is taken from the sentence it continues (the previous one in the same paragraph:
+"There was material damage but no casualties." after "SANA said ... in Homs on Wednesday"),
+then from the speaker (an activist in Binnish is in Binnish), then from the article (its
+outlet, its publication date, flagged `day_inferred`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from lib.claims import coerce_claims, make_claim_id, validate_claims
+from lib.extract.dates import TimeMention, When, find_times, inferred, nearest_time
+from lib.extract.events import event_matcher, find_events
+from lib.extract.matching import Hit, find, within
+from lib.extract.numbers import find_numbers
+from lib.extract.places import (
+    NATIONWIDE,
+    UNKNOWN,
+    PlaceMention,
+    Where,
+    choose_place,
+    find_places,
+    place_matcher,
+)
+from lib.extract.sources import (
+    Attribution,
+    Speaker,
+    SpeakerMemory,
+    alias_matchers,
+    find_attributions,
+    nearest,
+    verb_matcher,
+)
+from lib.extract.statements import position_span, topic_matcher, topic_of
+from lib.extract.text import Sentence, get_nlp, sentences
+from lib.extract.tolls import Toll, find_tolls, toll_matcher
+from lib.geography import resolve_place
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+    from lib.articles import Article
+
+EXTRACTOR_VERSION = "rules-2026.11.22"
+_CONTROL_EVENTS = ("takeover", "withdrawal")
+
+
+@dataclass(frozen=True)
+class _Hits:
+    """Every matcher's hits over one document, computed once."""
+
+    tolls: list[Hit]
+    aliases: list[Hit]
+    verbs: list[Hit]
+    generic: list[Hit]
+    places: list[PlaceMention]
+    events: list[Hit]
+    topics: list[Hit]
+
+
+@dataclass
+class _Carry:
+    """What the current paragraph has established so far."""
+
+    paragraph: int = -1
+    attribution: Attribution | None = None
+    where: Where | None = None
+    when: When | None = None
+    cumulative_count: int | None = None
+    toll: bool = False
+
+
+@dataclass(frozen=True)
+class _Claimed:
+    source: Attribution | None  # None: the outlet's own assertion
+    where: Where
+    when: When
+    notes: tuple[str, ...] = ()
+
+
+def _hits(doc: Doc) -> _Hits:
+    lower, exact = alias_matchers()
+    aliases = sorted(find(lower, doc, longest=False) + find(exact, doc, longest=False))
+    verbs = find(verb_matcher(), doc)
+    return _Hits(
+        tolls=find(toll_matcher(), doc),
+        aliases=aliases,
+        verbs=[h for h in verbs if h.label != "generic"],
+        generic=[h for h in verbs if h.label == "generic"],
+        places=find_places(doc, find(place_matcher(), doc), aliases),
+        events=find(event_matcher(), doc),
+        topics=find(topic_matcher(), doc),
+    )
+
+
+def _in_quote(sentence: Sentence, text: str) -> bool:
+    """Inside a quotation that runs across sentences of a paragraph."""
+    line_start = text.rfind("\n", 0, sentence.start) + 1
+    before = text[line_start : sentence.start]
+    opened = before.count('"') % 2 == 1 or before.count("“") > before.count("”")
+    return opened or sentence.text.lstrip()[:1] in ('"', "“")
+
+
+class _ArticleExtractor:
+    """Claims of one article; state (speakers, paragraph context) lives here."""
+
+    def __init__(self, article: Article):
+        if article.published is None:
+            raise ValueError(f"{article.path or article.article_id}: no publication date")
+        self.article = article
+        self.published: date = article.published
+        self.doc = get_nlp()(article.text)
+        self.hits = _hits(self.doc)
+        self.sentences = sentences(self.doc, article.body_start)
+        self.outlet = Speaker(article.outlet or "reporter", "reporter", False)
+        memory = SpeakerMemory()
+        self.attributions = [self._attributions(s, memory) for s in self.sentences]
+        self.records: list[dict[str, Any]] = []
+
+    def _attributions(self, sentence: Sentence, memory: SpeakerMemory) -> list[Attribution]:
+        span = sentence.span
+        h = self.hits
+        return find_attributions(
+            span,
+            within(h.verbs, span.start, span.end),
+            within(h.aliases, span.start, span.end),
+            within(h.generic, span.start, span.end),
+            memory,
+        )
+
+    # -- context ------------------------------------------------------------------------
+    def _inherited_source(self, index: int, carry: _Carry) -> tuple[Attribution | None, str]:
+        sentence = self.sentences[index]
+        if carry.attribution is not None:
+            return carry.attribution, "source from the previous sentence"
+        if _in_quote(sentence, self.article.text):
+            for later, atts in zip(
+                self.sentences[index + 1 :], self.attributions[index + 1 :], strict=False
+            ):
+                if later.paragraph != sentence.paragraph:
+                    break
+                if atts:
+                    return atts[-1], "speaker of the quotation"
+        return None, ""
+
+    def _resolve(
+        self, index: int, start: int, end: int, carry: _Carry, kind: str, count: int | None = None
+    ) -> _Claimed:
+        sentence = self.sentences[index]
+        atts = self.attributions[index]
+        notes: list[str] = []
+        source = nearest(atts, start, end, self.doc)
+        if source is None:
+            source, note = self._inherited_source(index, carry)
+            notes += [note] if note else []
+        exclude = [(a.start, a.end) for a in atts]
+        span = sentence.span
+        mentions = [m for m in self.hits.places if span.start <= m.start and m.end <= span.end]
+        where = choose_place(mentions, start, end, self.doc, exclude)
+        if where is None:
+            where, note = self._fallback_place(source, carry, kind)
+            notes += [note] if note else []
+        times = find_times(span, self.published)
+        when = self._when(nearest_time(times, start, end, self.doc), carry, kind, count)
+        if when.precision == "day_inferred" or (carry.when is when and times == []):
+            notes += ["date from the paragraph"] if carry.when is when else []
+        return _Claimed(source, where, when, tuple(notes))
+
+    def _fallback_place(self, source: Attribution | None, carry: _Carry, kind: str):
+        if kind != "statement" and carry.where is not None:
+            return carry.where, "place from the previous sentence"
+        speaker_place = source.speaker.place if source is not None else None
+        if speaker_place:
+            place = resolve_place(speaker_place, prefer="town")
+            if place is not None:
+                mention = PlaceMention(0, 0, place, speaker_place)
+                return Where.of(mention), "place of the speaker"
+        return (NATIONWIDE, "") if kind == "statement" else (UNKNOWN, "")
+
+    def _when(self, mention: TimeMention | None, carry: _Carry, kind: str, count: int | None):
+        if mention is not None:
+            return mention.when
+        carried = carry.when
+        if carried is None:
+            return inferred(self.published)
+        if carried.cumulative:
+            comparable = kind == "death_toll" and count is not None and carry.cumulative_count
+            if not comparable or count * 2 < carry.cumulative_count:
+                return inferred(self.published)
+        return carried
+
+    # -- claims ---------------------------------------------------------------------------
+    def _record(
+        self, kind: str, sentence: Sentence, start: int, end: int, claimed: _Claimed, **fields: Any
+    ) -> dict[str, Any]:
+        doc = self.doc
+        char_start = doc[start].idx
+        char_end = doc[end - 1].idx + len(doc[end - 1].text)
+        return self._record_chars(kind, sentence, char_start, char_end, claimed, **fields)
+
+    def _record_chars(
+        self,
+        kind: str,
+        sentence: Sentence,
+        char_start: int,
+        char_end: int,
+        claimed: _Claimed,
+        **fields: Any,
+    ) -> dict[str, Any]:
+        source = claimed.source
+        speaker = source.speaker if source is not None else self.outlet
+        where, when = claimed.where, claimed.when
+        confidence = (
+            0.5
+            + 0.2 * (source is not None)
+            + 0.15 * (when.precision == "day")
+            + 0.15 * (where.precision in ("town", "governorate"))
+        )
+        record = {
+            "claim_id": make_claim_id(self.article.article_id, char_start, char_end, kind),
+            "article_id": self.article.article_id,
+            "claim_type": kind,
+            "source": speaker.name,
+            "source_kind": speaker.kind,
+            "source_text": source.text if source is not None else None,
+            "place": where.place,
+            "governorate": where.governorate,
+            "governorates": list(where.governorates) if where.governorates else None,
+            "lat": where.lat,
+            "lon": where.lon,
+            "geo_precision": where.precision,
+            "date_start": when.start,
+            "date_end": when.end,
+            "date_precision": when.precision,
+            "published": self.published,
+            "cumulative": when.cumulative,
+            "sentence": sentence.text,
+            "sentence_start": sentence.start,
+            "char_start": char_start,
+            "char_end": char_end,
+            "confidence": round(min(confidence, 1.0), 2),
+            "extractor_version": EXTRACTOR_VERSION,
+            "notes": "; ".join(claimed.notes) or None,
+        }
+        record.update(fields)
+        self.records.append(record)
+        return record
+
+    def _tolls(self, index: int, carry: _Carry) -> list[dict[str, Any]]:
+        sentence = self.sentences[index]
+        span = sentence.span
+        hits = within(self.hits.tolls, span.start, span.end)
+        tolls = find_tolls(span, find_numbers(span), hits, carry.toll)
+        made: list[dict[str, Any]] = []
+        for toll in tolls:
+            count = toll.deaths if toll.deaths is not None else toll.low
+            if toll.parent is not None:
+                parent = made[toll.parent]
+                claimed = _Claimed(*self._parent_context(tolls[toll.parent], index, carry))
+                record = self._record(
+                    "death_toll",
+                    sentence,
+                    toll.start,
+                    toll.end,
+                    claimed,
+                    part_of=parent["claim_id"],
+                    **_toll_fields(toll),
+                )
+            else:
+                claimed = self._resolve(index, toll.start, toll.end, carry, "death_toll", count)
+                record = self._record(
+                    "death_toll", sentence, toll.start, toll.end, claimed, **_toll_fields(toll)
+                )
+            made.append(record)
+        return made
+
+    def _parent_context(self, parent: Toll, index: int, carry: _Carry):
+        count = parent.deaths if parent.deaths is not None else parent.low
+        claimed = self._resolve(index, parent.start, parent.end, carry, "death_toll", count)
+        return claimed.source, claimed.where, claimed.when, ("part of a larger toll",)
+
+    def _events(self, index: int, carry: _Carry) -> list[dict[str, Any]]:
+        sentence = self.sentences[index]
+        span = sentence.span
+        made = []
+        for event in find_events(span, within(self.hits.events, span.start, span.end)):
+            claimed = self._resolve(index, event.start, event.end, carry, "event")
+            fields: dict[str, Any] = {"event_type": event.event_type}
+            source = claimed.source
+            if event.event_type in _CONTROL_EVENTS and source is not None and claimed.where.text:
+                start, end = position_span(span, source, self.attributions[index])
+                fields["topic"] = f"control of {claimed.where.text}"
+                fields["position"] = self.article.text[start:end]
+            made.append(self._record("event", sentence, event.start, event.end, claimed, **fields))
+        return made
+
+    def _statements(
+        self,
+        index: int,
+        carry: _Carry,
+        tolls: list[dict[str, Any]],
+        events: list[dict[str, Any]],
+        last_topic: tuple[int, str] | None,
+    ):
+        sentence = self.sentences[index]
+        span = sentence.span
+        atts = self.attributions[index]
+        spoken = {r["source"] for r in tolls + events}
+        topic_hits = within(self.hits.topics, span.start, span.end)
+        seen: set[str] = set()
+        made = []
+        for att in atts:
+            name = att.speaker.name
+            if att.speaker.kind == "reporter" or name in seen or name in spoken:
+                continue
+            topic = topic_of(topic_hits, (att.start, att.end))
+            carried = topic is None and last_topic is not None and index - last_topic[0] <= 2
+            if topic is None and not carried:
+                continue
+            seen.add(name)
+            start, end = position_span(span, att, atts)
+            if end <= start:
+                continue
+            claimed = self._resolve(index, att.start, att.end, _Carry(), "statement")
+            claimed = replace(claimed, source=att)
+            made.append(
+                self._record_chars(
+                    "statement",
+                    sentence,
+                    start,
+                    end,
+                    claimed,
+                    topic=topic or last_topic[1],
+                    position=self.article.text[start:end],
+                )
+            )
+        return made
+
+    def run(self) -> list[dict[str, Any]]:
+        carry = _Carry()
+        last_topic: tuple[int, str] | None = None
+        for index, sentence in enumerate(self.sentences):
+            if sentence.paragraph != carry.paragraph:
+                carry = _Carry(paragraph=sentence.paragraph)
+            tolls = self._tolls(index, carry)
+            events = self._events(index, carry)
+            statements = self._statements(index, carry, tolls, events, last_topic)
+            own = [s for s in statements if not (s.get("notes") or "").endswith("carried")]
+            if statements and topic_of(
+                within(self.hits.topics, sentence.span.start, sentence.span.end), (0, 0)
+            ):
+                last_topic = (index, own[-1]["topic"])
+            self._advance(carry, index, tolls + events)
+        return _dedupe(self.records)
+
+    def _advance(self, carry: _Carry, index: int, made: list[dict[str, Any]]) -> None:
+        sentence = self.sentences[index]
+        span = sentence.span
+        if self.attributions[index]:
+            carry.attribution = self.attributions[index][-1]
+        times = find_times(span, self.published)
+        if times:
+            carry.when = times[-1].when
+        mentions = [m for m in self.hits.places if span.start <= m.start and m.end <= span.end]
+        if made:
+            last = made[-1]
+            carry.where = Where(
+                last["place"],
+                last["governorate"],
+                tuple(last["governorates"]) if last["governorates"] else None,
+                last["lat"],
+                last["lon"],
+                last["geo_precision"],
+            )
+        elif mentions:
+            carry.where = Where.of(mentions[0])
+        for record in made:
+            if record["claim_type"] == "death_toll":
+                carry.toll = True
+                if record["cumulative"]:
+                    count = record.get("deaths") or record.get("deaths_low") or 0
+                    carry.cumulative_count = max(carry.cumulative_count or 0, count)
+
+
+def _toll_fields(toll: Toll) -> dict[str, Any]:
+    return {
+        "deaths": toll.deaths,
+        "deaths_low": toll.low,
+        "deaths_high": toll.high,
+        "qualifier": toll.qualifier,
+        "victims": toll.victims,
+    }
+
+
+def _dedupe(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One claim per id; one event per type, source, place and day; headline tolls the body repeats
+    are dropped (a headline restates the lead)."""
+    body_counts = {
+        (r["deaths"], r["deaths_low"])
+        for r in records
+        if r["claim_type"] == "death_toll" and r["sentence_start"] > 0
+    }
+    seen_ids: set[str] = set()
+    seen_events: set[tuple] = set()
+    kept = []
+    for r in records:
+        if r["claim_id"] in seen_ids:
+            continue
+        if r["claim_type"] == "event":
+            key = (
+                r["event_type"],
+                r["source"],
+                r["place"],
+                str(r["governorates"]),
+                r["date_start"],
+                r["date_end"],
+            )
+            if key in seen_events:
+                continue
+            seen_events.add(key)
+        headline = r["sentence_start"] == 0 and r["claim_type"] == "death_toll"
+        if headline and (r["deaths"], r["deaths_low"]) in body_counts:
+            continue
+        seen_ids.add(r["claim_id"])
+        kept.append(r)
+    return kept
+
+
+def extract_article(article: Article) -> pd.DataFrame:
+    """Every death toll, event and attributed statement of an article as a valid claim frame."""
+    records = _ArticleExtractor(article).run()
+    return validate_claims(coerce_claims(records))

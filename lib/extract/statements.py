@@ -1,0 +1,87 @@
+"""Statements: attributed positions ("Lavrov: Russia's arms sales are legal") with a topic.
+
+The topic is the first row of `rules/statements.json` whose keywords occur in the sentence
+outside the speaker's name, so the comparison page can line up who says what on one question.
+The position is the reported clause itself (the words after "said that", or the quote before
+", X said"), never a paraphrase.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Span
+
+from lib.extract.matching import Hit, phrase_matcher
+from lib.extract.rules import load_rules
+from lib.extract.sources import Attribution
+
+_TRAILING_WORDS = 3
+_THAT_WINDOW = 10  # "told U.N.-Arab League envoy Kofi Annan on Monday that ..."
+_STRIP = " \t\n,;:.\"'“”‘’"
+
+
+@functools.cache
+def topic_matcher() -> PhraseMatcher:
+    """Topic keywords; the label is the topic's rank in the table."""
+    topics = load_rules("statements")["topics"]
+    return phrase_matcher({str(rank): words for rank, (_, words) in enumerate(topics)})
+
+
+def topic_of(hits: list[Hit], exclude: tuple[int, int]) -> str | None:
+    """The highest-ranked topic among keyword hits outside the speaker span."""
+    topics = load_rules("statements")["topics"]
+    ranks = [int(h.label) for h in hits if h.end <= exclude[0] or h.start >= exclude[1]]
+    return topics[min(ranks)][0] if ranks else None
+
+
+def _trailing(sent: Span, attribution: Attribution) -> bool:
+    """True when the speaker follows the words ('"...," he said Wednesday', "..., said X")."""
+    doc = sent.doc
+    if attribution.start > attribution.verb:
+        return True
+    rest = [t for t in doc[attribution.verb + 1 : sent.end] if t.is_alpha]
+    return len(rest) < _TRAILING_WORDS and attribution.start > sent.start + 1
+
+
+def position_span(
+    sent: Span, attribution: Attribution, others: list[Attribution]
+) -> tuple[int, int]:
+    """Character span (absolute) of what `attribution`'s speaker says in `sent`: the clause
+    after the verb ("said that ..."), or the words before a trailing speaker (`others`, all
+    attributions of the sentence, bound it)."""
+    doc = sent.doc
+    limit = load_rules("statements")["max_position_chars"]
+    if _trailing(sent, attribution):
+        first = min(
+            (min(a.start, a.verb) for a in others if min(a.start, a.verb) > sent.start),
+            default=attribution.start,
+        )
+        start, end = sent.start_char, doc[first].idx
+    else:
+        after = attribution.verb + 1
+        that = next(
+            (
+                i
+                for i in range(after, min(after + _THAT_WINDOW, sent.end))
+                if doc[i].lower_ == "that"
+            ),
+            None,
+        )
+        if that is not None:
+            after = that + 1
+        start = doc[after].idx if after < sent.end else sent.end_char
+        end = sent.end_char
+        tail = sent.text.lower().rfind(", according to")
+        if tail > 0 and sent.start_char + tail > start:
+            end = sent.start_char + tail
+    text = doc.text
+    while start < end and text[start] in _STRIP:
+        start += 1
+    while end > start and text[end - 1] in _STRIP:
+        end -= 1
+    if end - start > limit:
+        cut = text.rfind(" ", start, start + limit)
+        end = cut if cut > start else start + limit
+    return start, end

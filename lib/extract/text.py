@@ -1,0 +1,115 @@
+"""Text hygiene and sentences: the units every claim points back into.
+
+The loader has already stripped HTML. Scraped copy still repeats lines (the lead paragraph
+twice, a photo caption above the headline) and carries page furniture ("Click to Expand",
+"More Coverage"). Those are dropped here so they never become claims; the headline is kept
+and flagged. Offsets always index the article text unchanged.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from lib.extract.rules import load_rules
+
+# A line shorter than this is a heading or a list item, not a hard-wrapped paragraph.
+_WRAP_WIDTH = 60
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One kept sentence: its tokens, exact character offsets and where it sits."""
+
+    span: Span
+    start: int  # character offset in the article text
+    end: int
+    text: str
+    paragraph: int
+    headline: bool
+
+
+@Language.component("line_breaks")
+def line_breaks(doc: Doc) -> Doc:
+    """Start a sentence after a blank line, or after a line break that ends a short or
+    punctuated line (wire copy puts one paragraph per line; hard-wrapped text does not)."""
+    ends = load_rules("text")["sentence_end"]
+    for i, token in enumerate(doc[:-1]):
+        if "\n" not in token.text and "\n" not in token.whitespace_:
+            continue
+        line_start = doc.text.rfind("\n", 0, token.idx) + 1
+        line = doc.text[line_start : token.idx + len(token.text)].strip()
+        blank = token.text.count("\n") + token.whitespace_.count("\n") > 1
+        if blank or len(line) < _WRAP_WIDTH or (line and line[-1] in ends):
+            doc[i + 1].is_sent_start = True
+    return doc
+
+
+@functools.cache
+def get_nlp() -> Language:
+    """The one spaCy pipeline (blank English, built once): line breaks + sentencizer."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("line_breaks")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+@functools.cache
+def _furniture_re() -> re.Pattern[str]:
+    patterns = load_rules("text")["furniture_patterns"]
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+def _normalise(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def _is_furniture(line: str) -> bool:
+    """Captions, menu items and credits: short lines with no sentence-final punctuation,
+    or lines matching a furniture pattern."""
+    rules = load_rules("text")
+    stripped = line.strip()
+    if _furniture_re().search(stripped):
+        return True
+    words = len(stripped.split())
+    return words <= rules["max_furniture_words"] and stripped[-1:] not in rules["sentence_end"]
+
+
+def sentences(doc: Doc, body_start: int) -> list[Sentence]:
+    """Kept sentences in order: furniture lines and repeated sentences/lines dropped.
+
+    Text before `body_start` is the headline (kept, flagged). A repeated sentence keeps its
+    first occurrence, so a caption repeated as the first body line stays the headline.
+    """
+    text = doc.text
+    seen: set[str] = set()
+    kept: list[Sentence] = []
+    paragraph = 0
+    previous_end = 0
+    for sent in doc.sents:
+        raw = sent.text
+        start = sent.start_char + (len(raw) - len(raw.lstrip()))
+        end = sent.end_char - (len(raw) - len(raw.rstrip()))
+        if start >= end:
+            continue
+        if "\n" in text[previous_end:start]:
+            paragraph += 1
+        previous_end = end
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
+        line = text[line_start : len(text) if line_end < 0 else line_end]
+        headline = start < body_start
+        key = _normalise(text[start:end])
+        if key in seen or (not headline and _is_furniture(line)):
+            continue
+        seen.add(key)
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            continue
+        kept.append(Sentence(span, start, end, text[start:end], paragraph, headline))
+    return kept
