@@ -12,7 +12,7 @@ from pages import ui
 
 st.set_page_config(
     page_title="Syria conflict claims",
-    page_icon=":material/map:",
+    page_icon=str(Path(__file__).parent / "static" / "favicon.png"),
     layout="wide",
     initial_sidebar_state="expanded",
 )
@@ -29,7 +29,7 @@ pages = [
     st.Page("pages/map.py", title="Province map", icon=":material/map:", url_path="map"),
     st.Page("pages/timeline.py", title="Timeline", icon=":material/timeline:", url_path="timeline"),
     st.Page(
-        "pages/who_says_what.py",
+        "pages/who-says-what.py",
         title="Who says what",
         icon=":material/forum:",
         url_path="who-says-what",

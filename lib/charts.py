@@ -298,7 +298,7 @@ def event_map_values(events: pd.DataFrame) -> pd.DataFrame:
     out = []
     for code, group in rows.groupby("governorate", sort=True):
         types = group.groupby("event_type")["n_claims"].sum().sort_values(ascending=False)
-        sources = sorted({s for joined in group["sources"] for s in str(joined).split(",") if s})
+        sources = sorted({s for joined in group["sources"] for s in str(joined).split("; ") if s})
         detail = ", ".join(f"{t.replace('_', ' ')} {n}" for t, n in types.items())
         detail += "; reported by " + ", ".join(sources)
         out.append({"governorate": code, "value": int(group["n_claims"].sum()), "detail": detail})
@@ -309,7 +309,9 @@ def claim_what(row: dict) -> str:
     """What one claim says, in a few words: "at least 20 deaths", "shelling", a topic."""
     if row["claim_type"] == "death_toll":
         count = count_phrase(row["qualifier"], row["deaths"], row["deaths_low"], row["deaths_high"])
-        return f"{count} deaths" + (" (running total)" if row.get("cumulative") else "")
+        if row.get("cumulative"):
+            return f"{count} deaths since {_day(row['date_start'], None) or 'an unknown date'}"
+        return f"{count} deaths"
     if row["claim_type"] == "event":
         return str(row.get("event_type") or "event").replace("_", " ")
     topic = row.get("topic")
@@ -327,10 +329,29 @@ def town_markers(claims: pd.DataFrame) -> pd.DataFrame:
             "place": [r["place"] for r in records],
             "source": [r["source"] for r in records],
             "label": [claim_what(r) for r in records],
-            "date": [_day(r["date_start"], r["published"]) for r in records],
+            "date": [claim_day(r) for r in records],
             "sentence": [r["sentence"] for r in records],
         }
     )
+
+
+def claim_day(row: dict) -> str:
+    """The day a claim is about (a running total: the day it is "as of"), else its report date."""
+    day = row["date_end"] if row.get("cumulative") else row["date_start"]
+    return _day(day, row["published"])
+
+
+def compact(fig: go.Figure, height: int = 400) -> go.Figure:
+    """A smaller copy for the overview: no subtitle, range slider or subplot titles; a wider map."""
+    small = go.Figure(fig)
+    small.update_layout(height=height, title_subtitle_text="", margin={"t": 50})
+    small.update_layout(legend={"orientation": "h", "x": 0, "y": -0.15, "yanchor": "top"})
+    if small.layout.map.zoom is not None:
+        small.update_layout(map_zoom=SYRIA_ZOOM - 0.8, legend={"y": 0.02, "yanchor": "bottom"})
+    small.update_xaxes(rangeslider_visible=False)
+    credit = [a for a in small.layout.annotations if a.text == MAP_CREDIT]
+    small.update_layout(annotations=credit)
+    return small
 
 
 def _text(value: object, default: str = "") -> str:
@@ -406,11 +427,8 @@ def timeline_figure(
         cols=1,
         shared_xaxes=True,
         row_heights=[0.72, 0.28],
-        vertical_spacing=0.08,
-        subplot_titles=(
-            f"Deaths per day, {level_label}: one marker per source (bars: bounds)",
-            "Events reported per day (marker size: number of claims)",
-        ),
+        vertical_spacing=0.1,
+        subplot_titles=("", "Events reported per day (marker size: number of claims)"),
     )
     _source_points(fig, daily, "date", styles, row=1, offsetgroup=None)
     for event_type, group in events.groupby("event_type", sort=True):
@@ -453,20 +471,38 @@ def timeline_figure(
     fig.update_layout(scattermode="group", scattergap=0.6, hovermode="closest")
     fig.update_yaxes(title_text="Deaths", rangemode="tozero", row=1, col=1)
     fig.update_xaxes(rangeslider={"visible": True, "thickness": 0.06}, row=2, col=1)
-    fig.update_xaxes(type="date", showgrid=True, gridcolor="#EEF1F4")
+    fig.update_xaxes(
+        type="date",
+        showgrid=True,
+        gridcolor="#EEF1F4",
+        range=_day_range(pd.concat([daily["date"], events["date"]])),
+    )
     return fig
+
+
+def _day_range(days: pd.Series) -> list[str] | None:
+    """An x range at least a week wide, so one or two days do not stretch to hours."""
+    days = pd.to_datetime(days).dropna()
+    if days.empty:
+        return None
+    start, end = days.min(), days.max()
+    pad = max(pd.Timedelta(days=3), (end - start) * 0.05)
+    return [(start - pad).isoformat(), (end + pad).isoformat()]
 
 
 def cumulative_figure(totals: pd.DataFrame, styles: dict) -> go.Figure:
     """Reported running totals as their own panel: each point is one source's stated total."""
     fig = go.Figure()
-    totals = totals.assign(since_text=totals["since"].dt.strftime("%Y-%m-%d").fillna("?"))
+    totals = totals.assign(
+        since_text=totals["since"].dt.strftime("%Y-%m-%d").fillna("?"),
+        as_of_text=totals["as_of"].dt.strftime("%Y-%m-%d"),
+    )
     for source, group in totals.groupby("source", sort=True):
         colour, symbol = styles.get(source, (PALETTE[0], "circle"))
         bars, bounds = _error_bars(group)
         fig.add_trace(
             go.Scatter(
-                x=group["as_of"],
+                x=group["as_of_text"],
                 y=group["best"].astype("float64"),
                 mode="markers",
                 name=str(source),
@@ -474,7 +510,7 @@ def cumulative_figure(totals: pd.DataFrame, styles: dict) -> go.Figure:
                 error_y={**bars, "color": colour},
                 customdata=list(zip(group["since_text"], bounds, strict=True)),
                 hovertemplate=(
-                    f"<b>{wrap(source)}</b><br>as of %{{x|%Y-%m-%d}}, since "
+                    f"<b>{wrap(source)}</b><br>as of %{{x}}, since "
                     "%{customdata[0]}<br>%{y:,} deaths (range %{customdata[1]})"
                     "<extra></extra>"
                 ),
@@ -489,7 +525,7 @@ def cumulative_figure(totals: pd.DataFrame, styles: dict) -> go.Figure:
     )
     fig.update_layout(scattermode="group", scattergap=0.5)
     fig.update_yaxes(title_text="Deaths (total)", rangemode="tozero", tickformat=",")
-    fig.update_xaxes(type="date", title_text="Report date")
+    fig.update_xaxes(type="category", categoryorder="category ascending", title_text="As of")
     return fig
 
 
@@ -591,7 +627,7 @@ def claims_table(claims: pd.DataFrame) -> pd.DataFrame:
     records = claims.to_dict("records")
     return pd.DataFrame(
         {
-            "date": [_day(r["date_start"], r["published"]) for r in records],
+            "date": [claim_day(r) for r in records],
             "source": claims["source"].to_numpy(),
             "source_kind": claims["source_kind"].to_numpy(),
             "claim": [claim_what(r) for r in records],
@@ -668,25 +704,23 @@ def comparison_view(claims: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, p
 
 
 def source_headlines(claims: pd.DataFrame) -> pd.DataFrame:
-    """One row per source: what kind it is and the death tolls it reports, largest first.
+    """One row per source that reports deaths: its kind and every toll it gives, largest first.
 
     Tolls are listed, not added: a source's "54 nationwide" and "6 in Idlib" overlap.
     """
+    tolls = claims[claims["claim_type"] == "death_toll"]
     rows = []
-    for source, group in claims.groupby("source", sort=True):
-        tolls = group[group["claim_type"] == "death_toll"]
-        tolls = tolls.sort_values(["cumulative", "deaths_low"], ascending=[True, False])
+    for source, group in tolls.groupby("source", sort=True):
+        group = group.sort_values(["cumulative", "deaths_low"], ascending=[True, False])
         listed = [
-            f"{claim_what(r)}, {_text(r['place'], 'place not given')}, "
-            f"{_day(r['date_start'], r['published'])}"
-            for r in tolls.to_dict("records")
+            f"{claim_what(r)} ({_text(r['place'], 'place not given')}, {claim_day(r)})"
+            for r in group.to_dict("records")
         ]
         rows.append(
             {
                 "source": source,
                 "kind": str(group["source_kind"].iloc[0]).replace("_", " "),
-                "claims": len(group),
-                "death tolls reported": "; ".join(listed) or "none",
+                "death tolls reported": "; ".join(listed),
             }
         )
-    return pd.DataFrame(rows, columns=["source", "kind", "claims", "death tolls reported"])
+    return pd.DataFrame(rows, columns=["source", "kind", "death tolls reported"])

@@ -14,7 +14,7 @@ if articles.empty:
 
 article = ui.pick_article(articles)
 st.subheader(article["title"] or "(untitled)")
-st.caption(ui.article_byline(article))
+st.caption(ui.article_byline(article, with_title=False))
 mine = claims[claims["article_id"] == article["article_id"]]
 st.markdown(highlight.legend_html(), unsafe_allow_html=True)
 st.html(highlight.highlight_html(article["text"], highlight.spans_from_claims(mine)))

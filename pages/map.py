@@ -11,7 +11,7 @@ if claims.empty:
     ui.nothing_found("claims")
     st.stop()
 
-left, right = st.columns(2)
+left, right = st.columns([3, 2])
 metric = (
     left.segmented_control(
         "Colour governorates by",
@@ -29,9 +29,10 @@ source = None if choice == "All sources" else choice
 fig, values = ui.map_view(claims, metric, source)
 ui.show_chart(fig, "syria-map", key="map", on_select=lambda: ui.select_province("map"))
 st.caption(
-    "Best: the largest best value any one source gives; lowest/highest: the smallest lower "
-    "and largest upper bound claimed. Only claims dated to a day and placed in one governorate "
-    "are coloured; nationwide and multi-province counts are in the timeline and Who says what."
+    "Grey: no claim for this filter. Best: the largest best value any one source gives; "
+    "lowest/highest: the smallest lower and largest upper bound claimed. Only claims dated to "
+    "a day and placed in one governorate are coloured; nationwide and multi-province counts "
+    "are in the timeline and Who says what."
 )
 if values.empty:
     st.info(f"No {charts.METRICS[metric].lower()} placed in a governorate for this filter.")

@@ -9,7 +9,7 @@ claims = ui.view_claims()
 everything = ui.load_claims()
 articles = ui.load_articles()
 
-st.title("Syria conflict claims: who reports what, where and when")
+st.title("Syria conflict claims")
 st.caption(
     "Every figure is a claim a named source made in a news article. Sources disagree: their "
     "numbers are shown side by side and never added together."
@@ -20,7 +20,7 @@ cols[0].metric("Articles", len(articles))
 cols[1].metric("Claims shown", f"{len(claims)} of {len(everything)}")
 cols[2].metric("Sources shown", claims["source"].nunique())
 if len(published):
-    span = f"{published.min():%d %b %Y} – {published.max():%d %b %Y}"
+    span = f"{published.min():%b %Y} – {published.max():%b %Y}"
     cols[3].metric("Articles published", span)
 
 if claims.empty:
@@ -28,20 +28,26 @@ if claims.empty:
     st.stop()
 
 st.subheader("Death tolls by source")
-st.dataframe(charts.source_headlines(claims), hide_index=True, width="stretch")
+headlines = charts.source_headlines(claims)
+if headlines.empty:
+    st.info("No death tolls match the current filters.")
+else:
+    st.dataframe(headlines, hide_index=True, width="stretch")
+    others = claims["source"].nunique() - len(headlines)
+    st.caption(f"{others} other sources report only events or statements in this view.")
 
 left, right = st.columns(2)
 with left:
     fig, _ = ui.map_view(claims, "best", None)
     ui.show_chart(
-        ui.compact(fig),
+        charts.compact(fig),
         "syria-map-overview",
         key="overview-map",
         on_select=lambda: ui.select_province("overview-map"),
     )
 with right:
     daily_fig, _, _ = ui.timeline_view(claims, None)
-    ui.show_chart(ui.compact(daily_fig), "syria-timeline-overview", key="overview-timeline")
+    ui.show_chart(charts.compact(daily_fig), "syria-timeline-overview", key="overview-timeline")
 
 st.subheader("Latest claims and the sentences they come from")
 table = charts.claims_table(claims).sort_values(["published", "date"], ascending=False)

@@ -7,6 +7,7 @@ here is Streamlit state: caching, widgets, the query string and download buttons
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -70,7 +71,22 @@ def load_articles() -> pd.DataFrame:
 
 def current_filter() -> ClaimFilter:
     """The filter the sidebar (drawn by dashboard.py before the page) describes."""
-    return st.session_state.get("claim_filter") or ClaimFilter()
+    if "claim_filter" not in st.session_state:
+        _rerun_through_entry_point()
+    return st.session_state["claim_filter"]
+
+
+def _rerun_through_entry_point() -> None:
+    """Run the page again through dashboard.py when Streamlit ran it on its own.
+
+    Streamlit treats a `pages/` folder as a legacy multipage app until `st.navigation` is first
+    called in the process: the first visitor of a deep link (/map) after a start-up gets the
+    page script alone, without the sidebar filters. Leave that mode and rerun.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+    st.rerun()
 
 
 def view_claims() -> pd.DataFrame:
@@ -78,22 +94,47 @@ def view_claims() -> pd.DataFrame:
     return current_filter().apply(load_claims())
 
 
+@st.cache_data(show_spinner=False, ttl=60)
+def data_token() -> str:
+    """Fingerprint of the stored claims: cached views are keyed by it and the filter."""
+    claims = load_claims()
+    hashable = claims.assign(governorates=claims["governorates"].astype("string"))
+    digest = pd.util.hash_pandas_object(hashable, index=False).to_numpy().tobytes()
+    return hashlib.sha1(digest).hexdigest()
+
+
+def _view_token() -> str:
+    return f"{data_token()}|{filter_key(current_filter())}"
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
+def _map_view(_claims: pd.DataFrame, token: str, metric: str, source: str | None):
+    return charts.map_view(_claims, metric, source)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _timeline_view(_claims: pd.DataFrame, token: str, level: str | None):
+    return charts.timeline_view(_claims, level)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _comparison_view(_claims: pd.DataFrame, token: str):
+    return charts.comparison_view(_claims)
+
+
 def map_view(claims: pd.DataFrame, metric: str, source: str | None):
-    """Cached `charts.map_view` (keyed by the filtered rows, so by the filter)."""
-    return charts.map_view(claims, metric, source)
+    """`charts.map_view` of the filtered claims, cached per data version and filter."""
+    return _map_view(claims, _view_token(), metric, source)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
 def timeline_view(claims: pd.DataFrame, level: str | None):
-    """Cached `charts.timeline_view`."""
-    return charts.timeline_view(claims, level)
+    """`charts.timeline_view` of the filtered claims, cached per data version and filter."""
+    return _timeline_view(claims, _view_token(), level)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
 def comparison_view(claims: pd.DataFrame):
-    """Cached `charts.comparison_view`."""
-    return charts.comparison_view(claims)
+    """`charts.comparison_view` of the filtered claims, cached per data version and filter."""
+    return _comparison_view(claims, _view_token())
 
 
 def _data_span(claims: pd.DataFrame) -> tuple[dt.date, dt.date]:
@@ -284,19 +325,14 @@ def nothing_found(what: str) -> None:
     st.info(f"No {what} match the current filters. Widen the dates or press **Reset filters**.")
 
 
-def compact(fig: go.Figure, height: int = 420) -> go.Figure:
-    """A smaller copy of a figure for the overview."""
-    small = go.Figure(fig)
-    small.update_layout(height=height, title_subtitle_text="")
-    return small
-
-
 CLAIM_COLUMNS = {
     "date": st.column_config.TextColumn("Date", width="small"),
     "source": st.column_config.TextColumn("Source", width="medium"),
     "claim": st.column_config.TextColumn("Claim", width="medium"),
     "place": st.column_config.TextColumn("Place", width="small"),
     "sentence": st.column_config.TextColumn("Sentence", width="large"),
+    "source_kind": st.column_config.TextColumn("Kind of source"),
+    "governorate": st.column_config.TextColumn("Governorate"),
 }
 
 
@@ -372,9 +408,10 @@ def pick_article(articles: pd.DataFrame) -> pd.Series:
     return articles.set_index("article_id", drop=False).loc[picked]
 
 
-def article_byline(article) -> str:
+def article_byline(article, with_title: bool = True) -> str:
     """Title, outlet and publication date of an article, for a selector or caption."""
     published = article["published"]
     day = f"{published:%d %b %Y}" if not pd.isna(published) else "date unknown"
     outlet = article["outlet"] if isinstance(article["outlet"], str) else "outlet unknown"
-    return f"{article['title'] or '(untitled)'} · {outlet} · {day}"
+    title = article["title"] if isinstance(article["title"], str) else "(untitled)"
+    return f"{title} · {outlet} · {day}" if with_title else f"{outlet} · {day}"

@@ -22,12 +22,17 @@ if questions.empty:
     st.stop()
 
 event = st.dataframe(
-    charts.style_comparison(matrix.drop(columns=["question_id"])),
+    charts.style_comparison(matrix.drop(columns=["question_id"]).fillna("")),
     hide_index=True,
     width="stretch",
     on_select="rerun",
     selection_mode=["single-cell", "single-row"],
     key="comparison",
+    column_config={
+        "question": st.column_config.TextColumn("Question", pinned=True),
+        "n_sources": st.column_config.NumberColumn("Sources"),
+        "disagreement": st.column_config.TextColumn("Disagreement"),
+    },
 )
 ui.show_answers(event.selection, matrix, answers)
 ui.csv_button(answers, "syria-who-says-what", key="comparison-csv")
