@@ -28,6 +28,12 @@ def seed_claims() -> pd.DataFrame:
     return load_claims_jsonl(FIXTURES / "seed_claims.jsonl")
 
 
+@pytest.fixture(scope="session")
+def seed_claims_readonly() -> pd.DataFrame:
+    """The seed claims loaded once per session, for hypothesis tests: do not modify."""
+    return load_claims_jsonl(FIXTURES / "seed_claims.jsonl")
+
+
 _DEFAULTS = {
     "article_id": "a1",
     "claim_type": "death_toll",
