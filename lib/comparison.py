@@ -243,7 +243,7 @@ def _contradictions(question: np.ndarray, low: np.ndarray, high: np.ndarray) -> 
     """
     by_low = np.lexsort((-low, question))
     by_high = np.lexsort((high, question))
-    starts = np.flatnonzero(np.r_[True, question[by_low][1:] != question[by_low][:-1]])
+    starts = np.flatnonzero(np.diff(question[by_low], prepend=-1))
     sizes = np.diff(np.append(starts, len(question)))
     second = np.minimum(starts + 1, len(question) - 1)
     has_two = sizes > 1
