@@ -1,0 +1,78 @@
+"""Benchmark: filter + daily death series + source comparison on synthetic claims.
+
+    python -m benchmarks.bench_analytics [--claims 1000000] [--repeat 3]
+
+Times are wall-clock seconds, best and median of `--repeat` runs after a warm-up on a small
+frame (first calls pay for lazy imports). "broad" keeps ~all claims (a date range over the
+whole war: the worst case for the series and comparison); "narrow" is one year in one
+province, the usual dashboard view. Peak RSS covers the whole process, generation included.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import time
+from collections.abc import Callable
+from datetime import date
+
+import pandas as pd
+
+from benchmarks.synthetic import synthetic_claims
+from lib.comparison import compare
+from lib.filters import ClaimFilter
+from lib.series import daily_deaths
+
+FILTERS = {
+    "broad": ClaimFilter(start=date(2011, 1, 1), end=date(2015, 12, 31)),
+    "narrow": ClaimFilter(start=date(2012, 1, 1), end=date(2012, 12, 31), governorates={"SY-HI"}),
+}
+
+
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process so far (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def timed(step: Callable[[], object]) -> tuple[float, object]:
+    start = time.perf_counter()
+    result = step()
+    return time.perf_counter() - start, result
+
+
+def run(claims: pd.DataFrame, claim_filter: ClaimFilter) -> dict[str, float]:
+    """One pass: the three steps a dashboard page performs, each timed."""
+    t_filter, kept = timed(lambda: claim_filter.apply(claims))
+    t_series, _ = timed(lambda: daily_deaths(kept))
+    t_compare, _ = timed(lambda: compare(kept))
+    return {
+        "kept": len(kept),
+        "filter": t_filter,
+        "series": t_series,
+        "compare": t_compare,
+        "total": t_filter + t_series + t_compare,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--claims", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+
+    t_make, claims = timed(lambda: synthetic_claims(args.claims))
+    print(f"generated {len(claims):,} claims in {t_make:.1f} s; peak RSS {peak_rss_mb():.0f} MB")
+    run(synthetic_claims(2_000, seed=1), FILTERS["broad"])  # warm-up
+    for name, claim_filter in FILTERS.items():
+        runs = [run(claims, claim_filter) for _ in range(args.repeat)]
+        parts = " ".join(
+            f"{key} {min(r[key] for r in runs):.3f}/{statistics.median(r[key] for r in runs):.3f}"
+            for key in ("filter", "series", "compare", "total")
+        )
+        print(f"{name:6s} kept {runs[0]['kept']:>9,}  best/median s: {parts}")
+    print(f"peak RSS {peak_rss_mb():.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
