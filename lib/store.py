@@ -106,8 +106,10 @@ _DDL = [
 _LOG_KEY = ("claim_id", "kind", "field", "new_value", "reason", "author", "created_at")
 # A correction is orphaned exactly when its claim is gone; re-run after every claim change.
 _REFRESH_STATUS = """UPDATE corrections SET status = CASE
-    WHEN claim_id IN (SELECT claim_id FROM claims) THEN 'active' ELSE 'orphaned' END
-    WHERE article_id = ? OR ? IS NULL"""
+    WHEN claim_id IN (SELECT claim_id FROM claims WHERE article_id = $1) THEN 'active'
+    ELSE 'orphaned' END WHERE article_id = $1"""
+_REFRESH_ALL = """UPDATE corrections SET status = CASE
+    WHEN claim_id IN (SELECT claim_id FROM claims) THEN 'active' ELSE 'orphaned' END"""
 
 
 class StoreBusyError(RuntimeError):
@@ -286,12 +288,22 @@ class ClaimStore:
             con.execute("INSERT INTO claims BY NAME SELECT * FROM incoming_claims")
             con.unregister("incoming_claims")
 
+    @staticmethod
+    def _known(con: duckdb.DuckDBPyConnection, article: Article, digest: str) -> bool:
+        """Whether this text is stored: a primary-key lookup, then the full hash must agree."""
+        row = con.execute(
+            "SELECT hash FROM articles WHERE article_id = ?", [article.article_id]
+        ).fetchone()
+        if row and row[0] != digest:
+            raise ValueError(f"article id {article.article_id} already used by another text")
+        return row is not None
+
     def _insert(
         self, con: duckdb.DuckDBPyConnection, article: Article, claims: pd.DataFrame, version: str
     ) -> str:
         """Insert one article and its claims (inside the caller's transaction) unless stored."""
         digest = content_hash(article.text)
-        if con.execute("SELECT 1 FROM articles WHERE hash = ?", [digest]).fetchone():
+        if self._known(con, article, digest):
             return "unchanged"
         con.execute(
             f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}) "
@@ -303,17 +315,14 @@ class ClaimStore:
             ],
         )  # fmt: skip
         self._write_claims(con, claims)
-        con.execute(_REFRESH_STATUS, [article.article_id, article.article_id])
+        con.execute(_REFRESH_STATUS, [article.article_id])
         return "new"
 
     def _ingest_one(
         self, con: duckdb.DuckDBPyConnection, article: Article, extract: Extract, version: str
     ) -> str:
         """Store one article and its claims in one transaction; returns 'new' or 'unchanged'."""
-        known = con.execute(
-            "SELECT 1 FROM articles WHERE hash = ?", [content_hash(article.text)]
-        ).fetchone()
-        if known:
+        if self._known(con, article, content_hash(article.text)):
             return "unchanged"  # skip the extractor for text we already have
         claims = extract_claims(article, extract, version)
         with self._transaction(con):
@@ -420,7 +429,7 @@ class ClaimStore:
                     "UPDATE articles SET extractor_version = ? WHERE article_id = ?",
                     [version, article.article_id],
                 )
-                con.execute(_REFRESH_STATUS, [article.article_id, article.article_id])
+                con.execute(_REFRESH_STATUS, [article.article_id])
             return "reextracted"
 
         return self._run(stale, step, progress)
@@ -459,7 +468,7 @@ class ClaimStore:
                         [entry[c] for c in columns],
                     )
                     added += 1
-            con.execute(_REFRESH_STATUS, [None, None])
+            con.execute(_REFRESH_ALL)
         return len(fresh), added
 
     # -- reading ----------------------------------------------------------------------------
