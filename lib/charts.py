@@ -194,7 +194,7 @@ def province_map(
                 ),
             )
         )
-    _layout(fig, title, f"{metric_label} · click a governorate to filter", height=560)
+    _layout(fig, title, f"{metric_label}. Markers: place-level claims by source.", height=560)
     fig.update_layout(
         map={"style": "white-bg", "center": SYRIA_CENTER, "zoom": SYRIA_ZOOM},
         legend={"x": 0.01, "y": 0.02, "bgcolor": "rgba(255,255,255,0.8)"},
@@ -384,35 +384,45 @@ def _error_bars(frame: pd.DataFrame) -> tuple[dict, list[str]]:
     return bars, bounds
 
 
-def _source_points(
-    fig: go.Figure, frame: pd.DataFrame, x: str, styles: dict, row: int | None = None, **extra
-) -> None:
-    """One marker trace per source with bounds as error bars and the place in the tooltip."""
-    for source, group in frame.groupby("source", sort=True):
+def _daily_points(fig: go.Figure, daily: pd.DataFrame, styles: dict) -> None:
+    """One marker trace per source, bounds as error bars, sources side by side on a day.
+
+    Each source is nudged a fraction of the visible span left or right of its day, so two
+    sources on one day stand next to each other instead of on top (and are never stacked).
+    """
+    sources = sorted(daily["source"].unique())
+    days = pd.to_datetime(daily["date"])
+    span = max(days.max() - days.min(), pd.Timedelta(days=7)) if len(days) else pd.Timedelta(0)
+    step = span * 0.012
+    for i, source in enumerate(sources):
+        group = daily[daily["source"] == source]
         colour, symbol = styles.get(source, (PALETTE[0], "circle"))
         bars, bounds = _error_bars(group)
         place = group["place"].fillna("Syria (nationwide)").map(wrap)
-        trace = go.Scatter(
-            x=group[x],
-            y=group["best"].astype("float64"),
-            mode="markers",
-            name=str(source),
-            legendgroup=str(source),
-            marker={
-                "color": colour,
-                "symbol": symbol,
-                "size": 11,
-                "line": {"width": 1, "color": "white"},
-            },
-            error_y={**bars, "color": colour},
-            customdata=list(zip(place, bounds, group["claim_ids"], strict=True)),
-            hovertemplate=(
-                f"<b>{wrap(source)}</b><br>%{{x|%Y-%m-%d}} · %{{customdata[0]}}<br>"
-                "best %{y:,} deaths (range %{customdata[1]})<extra></extra>"
+        day_text = pd.to_datetime(group["date"]).dt.strftime("%Y-%m-%d")
+        fig.add_trace(
+            go.Scatter(
+                x=pd.to_datetime(group["date"]) + step * (i - (len(sources) - 1) / 2),
+                y=group["best"].astype("float64"),
+                mode="markers",
+                name=str(source),
+                legendgroup=str(source),
+                marker={
+                    "color": colour,
+                    "symbol": symbol,
+                    "size": 11,
+                    "line": {"width": 1, "color": "white"},
+                },
+                error_y={**bars, "color": colour},
+                customdata=list(zip(place, bounds, day_text, strict=True)),
+                hovertemplate=(
+                    f"<b>{wrap(source)}</b><br>%{{customdata[2]}} · %{{customdata[0]}}<br>"
+                    "best %{y:,} deaths (range %{customdata[1]})<extra></extra>"
+                ),
             ),
-            **extra,
+            row=1,
+            col=1,
         )
-        fig.add_trace(trace, row=row, col=1 if row else None)
 
 
 def timeline_figure(
@@ -430,7 +440,7 @@ def timeline_figure(
         vertical_spacing=0.1,
         subplot_titles=("", "Events reported per day (marker size: number of claims)"),
     )
-    _source_points(fig, daily, "date", styles, row=1, offsetgroup=None)
+    _daily_points(fig, daily, styles)
     for event_type, group in events.groupby("event_type", sort=True):
         fig.add_trace(
             go.Scatter(
@@ -463,12 +473,12 @@ def timeline_figure(
         )
     _layout(
         fig,
-        "Deaths reported per day, by source",
-        "Deaths (people). Sources are never "
-        "added together; a bar spans a source's lower and upper bound.",
+        f"Deaths reported per day, by source ({level_label})",
+        "Deaths (people). One marker per source and place; a bar spans the source's lower "
+        "and upper bound. Sources are never added together.",
         height=620,
     )
-    fig.update_layout(scattermode="group", scattergap=0.6, hovermode="closest")
+    fig.update_layout(hovermode="closest")
     fig.update_yaxes(title_text="Deaths", rangemode="tozero", row=1, col=1)
     fig.update_xaxes(rangeslider={"visible": True, "thickness": 0.06}, row=2, col=1)
     fig.update_xaxes(
@@ -664,7 +674,8 @@ def map_view(
         )
     else:
         values = death_map_values(series.daily_deaths(claims), metric, source)
-    shown = claims if source is None else claims[claims["source"] == source]
+    shown = claims[claims["claim_type"] == ("event" if metric == "events" else "death_toll")]
+    shown = shown if source is None else shown[shown["source"] == source]
     who = f"according to {source}" if source else "spread across sources"
     fig = province_map(
         values,

@@ -8,10 +8,15 @@ there is none, `image_export_problem()` says so in words a page can show.
 
 from __future__ import annotations
 
+import argparse
+import sys
 import threading
+from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
+
+from lib import charts
 
 MIME = {"png": "image/png", "svg": "image/svg+xml", "csv": "text/csv"}
 IMAGE_SIZE = {"width": 1200, "height": 800, "scale": 2}
@@ -68,6 +73,7 @@ def figure_bytes(
     import kaleido
 
     opts = {"format": fmt, "width": width, "height": height, "scale": scale}
+    fig = go.Figure(fig).update_xaxes(rangeslider_visible=False)  # interactive only
     with _LOCK:
         _ensure_server()
         return kaleido.calc_fig_sync(fig.to_dict(), opts=opts)
@@ -80,3 +86,84 @@ def frame_csv(frame: pd.DataFrame) -> bytes:
         if out[col].dtype == object:
             out[col] = out[col].map(lambda v: ";".join(v) if isinstance(v, list) else v)
     return out.to_csv(index=False).encode("utf-8-sig")
+
+
+VIEWS = ("map", "timeline", "comparison")
+
+
+def view_figure(view: str, claims: pd.DataFrame, metric: str = "best", level: str | None = None):
+    """The figure a page shows for `view` on already filtered claims."""
+    if view == "map":
+        return charts.map_view(claims, metric)[0]
+    if view == "timeline":
+        return charts.timeline_view(claims, level)[0]
+    return charts.comparison_figure(charts.comparison_view(claims)[2])
+
+
+def view_rows(view: str, claims: pd.DataFrame, metric: str = "best") -> pd.DataFrame:
+    """The rows behind a view, with sources and sentences: what its CSV download holds."""
+    if view == "comparison":
+        return charts.comparison_view(claims)[1]
+    if view == "map":
+        types = ("event",) if metric == "events" else ("death_toll",)
+    else:
+        types = ("death_toll", "event")
+    return charts.claims_table(claims[claims["claim_type"].isin(types)])
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m lib.export",
+        description="Export a dashboard view as PNG, SVG or CSV, with the dashboard's URL filters.",
+    )
+    parser.add_argument("view", choices=VIEWS)
+    parser.add_argument("--out", required=True, type=Path, help="FILE.png, FILE.svg or FILE.csv")
+    parser.add_argument(
+        "--metric",
+        default="best",
+        choices=list(charts.METRICS),
+        help="map colouring (default: best)",
+    )
+    parser.add_argument("--level", help="timeline level, e.g. national, governorate, town")
+    for key, help_text in (
+        ("province", "governorate ISO code, e.g. SY-ID (repeatable)"),
+        ("start", "first day, YYYY-MM-DD"),
+        ("end", "last day, YYYY-MM-DD"),
+        ("source", "source name (repeatable)"),
+        ("kind", "source kind, e.g. activist (repeatable)"),
+        ("type", "claim type: death_toll, event, statement (repeatable)"),
+        ("event", "event type, e.g. shelling (repeatable)"),
+    ):
+        parser.add_argument(f"--{key}", action="append", default=[], help=help_text)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """CLI entry point; returns the exit status (2 for bad arguments or no Chromium)."""
+    args = _parser().parse_args(argv)
+    fmt = args.out.suffix.lower().lstrip(".")
+    if fmt not in ("png", "svg", "csv"):
+        print(f"--out must end in .png, .svg or .csv, not {args.out.name!r}", file=sys.stderr)
+        return 2
+    from lib.filters import QUERY_KEYS, ClaimFilter
+    from lib.store import ensure_seeded, open_store
+
+    flt = ClaimFilter.from_query_params({k: getattr(args, k) for k in QUERY_KEYS})
+    store = open_store()
+    ensure_seeded(store)
+    claims = flt.apply(store.claims())
+    if fmt == "csv":
+        data = frame_csv(view_rows(args.view, claims, args.metric))
+    else:
+        try:
+            data = figure_bytes(view_figure(args.view, claims, args.metric, args.level), fmt)
+        except ExportUnavailableError as err:
+            print(err, file=sys.stderr)
+            return 2
+    args.out.write_bytes(data)
+    print(f"wrote {args.out} ({len(data):,} bytes, {len(claims)} claims after filtering)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

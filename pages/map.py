@@ -29,7 +29,8 @@ source = None if choice == "All sources" else choice
 fig, values = ui.map_view(claims, metric, source)
 ui.show_chart(fig, "syria-map", key="map", on_select=lambda: ui.select_province("map"))
 st.caption(
-    "Grey: no claim for this filter. Best: the largest best value any one source gives; "
+    "Click a governorate to filter every page to it. Grey: no claim for this filter. "
+    "Best: the largest best value any one source gives; "
     "lowest/highest: the smallest lower and largest upper bound claimed. Only claims dated to "
     "a day and placed in one governorate are coloured; nationwide and multi-province counts "
     "are in the timeline and Who says what."

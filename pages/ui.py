@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
+import os
 from collections.abc import Callable
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -18,9 +17,10 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from lib import charts, export
-from lib.claims import CLAIM_TYPES, EVENT_TYPES, SOURCE_KINDS, article_id_for, coerce_claims
+from lib.claims import CLAIM_TYPES, EVENT_TYPES, SOURCE_KINDS
 from lib.filters import ClaimFilter
 from lib.geography import GOVERNORATES
+from lib.store import ClaimStore, ensure_seeded, open_store
 
 # URL key -> session_state key of the sidebar widget that edits it.
 WIDGETS = {
@@ -35,38 +35,42 @@ IMAGE_FORMAT = "f_image_format"
 URL_KEYS = (*WIDGETS, "start", "end")
 
 
-ROOT = Path(__file__).resolve().parent.parent
+@st.cache_resource(show_spinner=False)
+def _store(path: str | None) -> ClaimStore:
+    """One store per database path, seeded on first use so a fresh install shows the seeds."""
+    store = open_store(path)
+    ensure_seeded(store)
+    return store
 
 
-@st.cache_data(show_spinner=False, ttl=60)
+def store() -> ClaimStore:
+    """The store named by $SYRIA_CLAIMS_DB (read per call, so tests can point elsewhere)."""
+    return _store(os.environ.get("SYRIA_CLAIMS_DB"))
+
+
+def _version() -> tuple[int, ...]:
+    """Row counts of the store: a review or an ingest changes them and so refreshes the caches."""
+    return tuple(store().counts().values())
+
+
+@st.cache_data(show_spinner=False, ttl=300, max_entries=4)
+def _claims(path: str | None, version: tuple[int, ...]) -> pd.DataFrame:
+    return store().claims()
+
+
+@st.cache_data(show_spinner=False, ttl=300, max_entries=4)
+def _articles(path: str | None, version: tuple[int, ...]) -> pd.DataFrame:
+    return store().articles()
+
+
 def load_claims() -> pd.DataFrame:
-    """Every accepted claim with corrections applied (short TTL: reviews change it).
-
-    Interim source until lib/store.py lands: the hand-checked seed fixture.
-    """
-    lines = (ROOT / "tests/fixtures/seed_claims.jsonl").read_text(encoding="utf-8").splitlines()
-    return coerce_claims(json.loads(line) for line in lines if line.strip())
+    """Every accepted claim with corrections applied."""
+    return _claims(os.environ.get("SYRIA_CLAIMS_DB"), _version())
 
 
-@st.cache_data(show_spinner=False, ttl=60)
 def load_articles() -> pd.DataFrame:
     """Every stored article (id, title, text, published, outlet, url, path)."""
-    manifest = pd.read_csv(ROOT / "seeds/manifest.csv", dtype="string")
-    rows = []
-    for rec in manifest.to_dict("records"):
-        text = (ROOT / "seeds" / rec["file"]).read_text(encoding="utf-8")
-        rows.append(
-            {
-                "article_id": article_id_for(text),
-                "title": rec["title"],
-                "text": text,
-                "published": pd.Timestamp(rec["published"]),
-                "outlet": rec["outlet"],
-                "url": None,
-                "path": rec["file"],
-            }
-        )
-    return pd.DataFrame(rows)
+    return _articles(os.environ.get("SYRIA_CLAIMS_DB"), _version())
 
 
 def current_filter() -> ClaimFilter:

@@ -1,0 +1,178 @@
+"""AppTest per page: the filters in the sidebar and the URL change the numbers as expected.
+
+The app reads a temporary store holding the 27 hand-checked seed claims (the fixture is the
+extractor), so the expected numbers below are counted by hand from tests/fixtures.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lib.articles import read_articles
+from lib.store import open_store
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = ROOT / "tests" / "fixtures" / "seed_claims.jsonl"
+SEED_000 = "86036668c76eadc4"  # CNN, 2012-04-04: 18 claims
+SEED_003 = "aa967662797d8bca"  # 2012-06-13: 9 claims
+
+
+@pytest.fixture(scope="module")
+def fixture_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A store whose "extractor" returns the hand-checked claims of each seed article."""
+    path = str(tmp_path_factory.mktemp("db") / "claims.duckdb")
+    records = [json.loads(line) for line in FIXTURE.read_text().splitlines() if line.strip()]
+    from lib.claims import coerce_claims
+
+    claims = coerce_claims(records)
+
+    def extract(article) -> pd.DataFrame:
+        return claims[claims["article_id"] == article.article_id].reset_index(drop=True)
+
+    articles, errors = read_articles([ROOT / "seeds"])
+    assert not errors
+    open_store(path).ingest(articles, extract=extract, version="fixture")
+    return path
+
+
+@pytest.fixture
+def app(fixture_db: str, monkeypatch: pytest.MonkeyPatch):
+    """An AppTest of dashboard.py on the fixture store; call it with a page and URL params."""
+    monkeypatch.setenv("SYRIA_CLAIMS_DB", fixture_db)
+
+    def make(page: str | None = None, **params: str | list[str]) -> AppTest:
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=30)
+        for key, value in params.items():
+            at.query_params[key] = value
+        if page:
+            at.switch_page(page)
+        at.run()
+        assert not at.exception, [e.message for e in at.exception]
+        return at
+
+    return make
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def plotly_spec(at: AppTest, index: int = 0) -> dict:
+    return json.loads(at.get("plotly_chart")[index].proto.spec)
+
+
+def values(array: list | dict) -> list:
+    """A plotly JSON array: a list, or a typed array {"dtype", "bdata"} (base64)."""
+    if isinstance(array, dict):
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
+    return list(array)
+
+
+def test_overview_counts_follow_the_url_filter(app):
+    at = app()
+    assert metric(at, "Articles") == "2"
+    assert metric(at, "Claims shown") == "27 of 27"
+    # Idlib: LCC's 6, the activist's 20 in Taftanaz, the Taftanaz shelling, and SANA's
+    # multi-province funerals and 16 dead (lists that name Idlib).
+    at = app(province="SY-ID")
+    assert metric(at, "Claims shown") == "5 of 27"
+    assert at.multiselect(key="f_province").value == ["SY-ID"]
+    headlines = at.dataframe[0].value.set_index("source")
+    assert (
+        "at least 20 deaths (Taftanaz"
+        in headlines.loc["activist in Binnish", "death tolls reported"]
+    )
+
+
+def test_sidebar_filter_goes_into_the_url_and_reset_clears_it(app):
+    at = app()
+    at.multiselect(key="f_type").set_value(["statement"]).run()
+    assert metric(at, "Claims shown") == "9 of 27"
+    assert at.query_params["type"] in ("statement", ["statement"])
+    at.button[0].click().run()
+    assert metric(at, "Claims shown") == "27 of 27"
+    assert "type" not in at.query_params
+
+
+def test_empty_result_is_said_plainly(app):
+    at = app(start="2020-01-01", end="2020-02-01")
+    assert metric(at, "Claims shown") == "0 of 27"
+    assert any("No claims match the current filters" in i.value for i in at.info)
+    at = app("pages/map.py", start="2020-01-01", end="2020-02-01")
+    assert any("No claims match" in i.value for i in at.info)
+    assert not at.get("plotly_chart")
+
+
+def map_values(at: AppTest) -> dict[str, float]:
+    table = at.dataframe[0].value
+    return dict(zip(table["governorate"], table["value on map"], strict=True))
+
+
+def test_map_values_change_with_metric_source_and_province(app):
+    at = app("pages/map.py")
+    assert map_values(at) == {"Idlib": 20, "Homs": 0}
+    spec = plotly_spec(at)
+    assert spec["layout"]["map"]["style"] == "white-bg"
+    shaded = next(t for t in spec["data"] if t.get("name") == "Deaths, best value")
+    shaded_values = dict(zip(shaded["locations"], values(shaded["z"]), strict=True))
+    assert shaded_values == {"SY-HI": 0, "SY-ID": 20}
+    at.segmented_control(key="map_metric").set_value("low").run()
+    assert map_values(at)["Idlib"] == 6  # the smaller of the two sources' lower bounds
+    at.selectbox(key="map_source").set_value("Local Coordination Committees of Syria").run()
+    assert map_values(at) == {"Idlib": 6}
+    at = app("pages/map.py", province="SY-HI")
+    assert map_values(at) == {"Homs": 0}
+    at.segmented_control(key="map_metric").set_value("events").run()
+    assert map_values(at) == {"Homs": 2}  # SANA's arson and the reporter's shelling
+
+
+def test_timeline_shows_each_source_per_day_never_summed(app):
+    at = app("pages/timeline.py")
+    daily = plotly_spec(at, 0)
+    lcc = next(
+        t for t in daily["data"] if t.get("name") == "Local Coordination Committees of Syria"
+    )
+    assert sorted(values(lcc["y"])) == [54.0, 74.0]  # 74 on Tuesday, 54 on Wednesday: two points
+    totals = plotly_spec(at, 1)
+    assert sorted(t["name"] for t in totals["data"]) == [
+        "Local Coordination Committees of Syria",
+        "Strategic Communications and Research Center",
+        "United Nations",
+    ]
+    at.segmented_control(key="timeline_level").set_value("governorate").run()
+    rows = plotly_spec(at, 0)["data"]
+    names = {t["name"]: values(t["y"]) for t in rows if t.get("yaxis", "y") == "y"}
+    assert names == {"Local Coordination Committees of Syria": [6.0], "SANA": [0.0]}
+
+
+def test_who_says_what_puts_disputes_first_and_shows_the_sentence(app):
+    at = app("pages/who-says-what.py")
+    table = at.dataframe[0].value
+    table = table.data if hasattr(table, "data") else table
+    first = table.iloc[0]
+    assert first["question"] == "Deaths 2012-04-04, Idlib"
+    assert first["disagreement"] == "contradiction"
+    assert first["activist in Binnish"] == "≥ 20"
+    assert first["Local Coordination Committees of Syria"] == "6"
+    at = app("pages/who-says-what.py", type="statement")
+    table = at.dataframe[0].value
+    table = table.data if hasattr(table, "data") else table
+    assert "Deaths 2012-04-04, Idlib" not in set(table["question"])
+    assert "Arms to Syria" in set(table["question"])
+
+
+def test_articles_page_highlights_every_claim_of_the_article(app):
+    at = app("pages/articles.py", article=SEED_000)
+    html = at.get("html")[0].proto.body
+    assert html.count('id="claim-') == 18
+    assert html.count('class="claim claim-death_toll"') >= 8
+    assert "What was found: 18 claims" in [s.value for s in at.subheader]
+    at = app("pages/articles.py", article=SEED_003, province="SY-LA")
+    assert "What was found: 3 claims" in [s.value for s in at.subheader]
