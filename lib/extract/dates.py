@@ -54,6 +54,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     months = _alternation(r["months"])
     days = _alternation(r["weekdays"])
     nouns = _alternation(r["conflict_nouns"])
+    in_nouns = _alternation(r["conflict_in_nouns"])
     flags = re.IGNORECASE
     day = r"\d{1,2}(?!\d)"
     year = r"\d{4}"
@@ -61,6 +62,11 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "conflict": re.compile(
             rf"\bsince (?:the (?:start|beginning|outbreak|onset) of )?(?:the |an? )?"
             rf"(?:[\w-]+ )?(?:{nouns})\b(?: (?:began|started|erupted|broke out))?",
+            flags,
+        ),
+        "conflict_in": re.compile(
+            rf"\b(?:in|during|throughout|over the course of) (?:the|syria's) "
+            rf"(?:[\w-]+ ){{0,3}}?(?:{in_nouns})\b",
             flags,
         ),
         "since_date": re.compile(
@@ -124,7 +130,7 @@ def _weekday(match: re.Match[str], published: date | None) -> When | None:
 
 def _resolve(kind: str, match: re.Match[str], published: date | None) -> When | None:
     conflict = date.fromisoformat(load_rules("dates")["conflict_start"])
-    if kind == "conflict":
+    if kind in ("conflict", "conflict_in"):
         return When(conflict, published, "range", True) if published else None
     if kind == "weekday":
         return _weekday(match, published)

@@ -26,15 +26,28 @@ def phrase_matcher(table: Mapping[str, Iterable[str]], attr: str = "LOWER") -> P
     nlp = get_nlp()
     matcher = PhraseMatcher(nlp.vocab, attr=attr)
     for label, phrases in table.items():
-        matcher.add(label, [nlp.make_doc(p) for p in phrases])
+        patterns = {}
+        for phrase in phrases:
+            for variant in _casings(phrase, attr):
+                doc = nlp.make_doc(variant)
+                patterns.setdefault(tuple(t.lower_ for t in doc), doc)
+        matcher.add(label, list(patterns.values()))
     return matcher
+
+
+def _casings(phrase: str, attr: str) -> list[str]:
+    """Case variants of a lower-case phrase: the tokenizer splits "u.s." but not "U.S.", so
+    a phrase must be tokenised the way it appears in text to match it."""
+    if attr != "LOWER":
+        return [phrase]
+    return [phrase, phrase.title(), phrase.upper(), phrase[:1].upper() + phrase[1:]]
 
 
 def find(matcher: PhraseMatcher, doc: Doc, longest: bool = True) -> list[Hit]:
     """Hits sorted by position; with `longest`, overlapping hits keep the longest (a phrase
     listed under several labels keeps them all)."""
     vocab = doc.vocab.strings
-    hits = sorted(Hit(s, e, vocab[m]) for m, s, e in matcher(doc))
+    hits = sorted({Hit(s, e, vocab[m]) for m, s, e in matcher(doc)})
     if not longest:
         return hits
     kept: list[Hit] = []

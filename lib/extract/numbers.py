@@ -42,6 +42,8 @@ class _Tables:
     trap_next: frozenset[str]
     trap_prev: frozenset[str]
     months: frozenset[str]
+    age_words: frozenset[str]
+    one_followers: frozenset[str]
     max_qualifier: int
     max_vague: int
 
@@ -64,6 +66,8 @@ def _tables() -> _Tables:
         trap_next=frozenset(rules["trap_next"]),
         trap_prev=frozenset(rules["trap_prev"]),
         months=frozenset(rules["months"]),
+        age_words=frozenset(rules["age_words"]),
+        one_followers=frozenset(rules["one_followers"]),
         max_qualifier=max(len(k) for k in qualifiers),
         max_vague=max(len(k) for k in vague),
     )
@@ -154,10 +158,12 @@ def _trap(
     number = texts[i]
     if number.isdigit() and _YEAR_RANGE[0] <= int(number) <= _YEAR_RANGE[1] and end == i + 1:
         return "year"
+    if t.age_words.intersection(words[max(0, start - 3) : start]):
+        return "age"  # "aged 18", "aged between 18 and 40"
     if prev == "," and nxt == "," and start >= 2 and texts[start - 2][:1].isupper():
         return "age"  # "Ahmed Saleh, 34, was shot"
-    if words[i] == "one" and nxt in ("of", "another", "side", "day", "man", "woman"):
-        return "pronoun"
+    if words[i] == "one" and end == i + 1 and nxt not in t.one_followers:
+        return "pronoun"  # "one of", "one where people are killed", "one activist said"
     return None
 
 
@@ -182,6 +188,8 @@ def find_numbers(sent: Span) -> list[NumberMention]:
             qualifier, start = before[0], i - before[1]
         low, high = _bounds(value, low, high, qualifier)
         trap = _trap(words, texts, start, i, end, t)
+        if trap is None and found and found[-1].trap == "age" and _joined(words, found, offset, i):
+            trap = "age"  # the upper end of "aged between 18 and 40"
         found.append(
             NumberMention(
                 offset + start,
@@ -196,6 +204,12 @@ def find_numbers(sent: Span) -> list[NumberMention]:
         )
         i = end
     return found
+
+
+def _joined(words: list[str], found: list[NumberMention], offset: int, i: int) -> bool:
+    """Only "and"/"to"/"-" between the previous mention and the number at words[i]."""
+    between = words[found[-1].end - offset : i]
+    return 0 < len(between) <= 1 and between[0] in ("and", "to", "-")
 
 
 def _bounds(value: int | None, low: int | None, high: int | None, qualifier: str) -> tuple:

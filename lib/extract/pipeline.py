@@ -262,30 +262,14 @@ class _ArticleExtractor:
         made: list[dict[str, Any]] = []
         for toll in tolls:
             count = toll.deaths if toll.deaths is not None else toll.low
+            claimed = self._resolve(index, toll.start, toll.end, carry, "death_toll", count)
+            fields = _toll_fields(toll)
             if toll.parent is not None:
-                parent = made[toll.parent]
-                claimed = _Claimed(*self._parent_context(tolls[toll.parent], index, carry))
-                record = self._record(
-                    "death_toll",
-                    sentence,
-                    toll.start,
-                    toll.end,
-                    claimed,
-                    part_of=parent["claim_id"],
-                    **_toll_fields(toll),
-                )
-            else:
-                claimed = self._resolve(index, toll.start, toll.end, carry, "death_toll", count)
-                record = self._record(
-                    "death_toll", sentence, toll.start, toll.end, claimed, **_toll_fields(toll)
-                )
+                fields["part_of"] = made[toll.parent]["claim_id"]
+                claimed = replace(claimed, notes=(*claimed.notes, "part of a larger toll"))
+            record = self._record("death_toll", sentence, toll.start, toll.end, claimed, **fields)
             made.append(record)
         return made
-
-    def _parent_context(self, parent: Toll, index: int, carry: _Carry):
-        count = parent.deaths if parent.deaths is not None else parent.low
-        claimed = self._resolve(index, parent.start, parent.end, carry, "death_toll", count)
-        return claimed.source, claimed.where, claimed.when, ("part of a larger toll",)
 
     def _events(self, index: int, carry: _Carry) -> list[dict[str, Any]]:
         sentence = self.sentences[index]

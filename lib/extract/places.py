@@ -131,11 +131,12 @@ def choose_place(
     if not usable:
         return None
 
-    def cost(group: list[PlaceMention]) -> int:
+    def cost(group: list[PlaceMention]) -> float:
         lo, hi = (group[-1].end, start) if group[-1].end <= start else (end, group[0].start)
         if group[0].start < end and group[-1].end > start:
             return 0
         breaks = sum(doc[i].lower_ in _CLAUSE_BREAKS for i in range(lo, hi))
-        return max(hi - lo, 0) + _CLAUSE_PENALTY * breaks
+        before = 0.5 if group[-1].end <= start else 0.0  # ties go to "killed in X"
+        return max(hi - lo, 0) + _CLAUSE_PENALTY * breaks + before
 
     return _where(min(_groups(usable, doc), key=cost))

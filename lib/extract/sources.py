@@ -188,7 +188,8 @@ class _Finder:
                 start -= 1
             else:
                 break
-        while start < end and (doc[start].text == "-" or doc[start].lower_ in self.t.name_stop):
+        skip = self.t.name_stop | self.t.title_words
+        while start < end and (doc[start].text == "-" or doc[start].lower_ in skip):
             start += 1
         if start >= end or doc[end - 1].lower_ in self.t.name_stop or not doc[end - 1].is_alpha:
             return None
@@ -318,7 +319,11 @@ class _Finder:
                     speaker = Speaker(nxt.text, head.speaker.kind, True, head.speaker.place)
                     return Attribution(speaker, head.start, head.end, -1, head.text)
         if head.speaker.person and head.speaker.kind == "activist":
-            kind = _title_kind(inner.text)
+            alias = next(
+                (self.alias_start[i] for i in range(first + 1, comma) if i in self.alias_start),
+                None,
+            )
+            kind = self._alias(alias).kind if alias is not None else _title_kind(inner.text)
             if kind is not None:
                 speaker = Speaker(head.speaker.name, kind, True, head.speaker.place)
                 return Attribution(speaker, head.start, head.end, -1, head.text)

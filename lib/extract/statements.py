@@ -30,10 +30,11 @@ def topic_matcher() -> PhraseMatcher:
 
 
 def topic_of(hits: list[Hit], exclude: tuple[int, int]) -> str | None:
-    """The highest-ranked topic among keyword hits outside the speaker span."""
+    """The topic of the first keyword outside the speaker span (what is said first is what
+    the statement is about: "would not withdraw ... until they laid down their weapons")."""
     topics = load_rules("statements")["topics"]
-    ranks = [int(h.label) for h in hits if h.end <= exclude[0] or h.start >= exclude[1]]
-    return topics[min(ranks)][0] if ranks else None
+    outside = [h for h in hits if h.end <= exclude[0] or h.start >= exclude[1]]
+    return topics[int(outside[0].label)][0] if outside else None
 
 
 def _trailing(sent: Span, attribution: Attribution) -> bool:

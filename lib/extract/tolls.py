@@ -50,6 +50,7 @@ def toll_matcher() -> PhraseMatcher:
     table = {
         "after": rules["after_number"],
         "before": rules["before_number"],
+        "toll": rules["toll_nouns"],
         "not_death": rules["not_death"],
         "zero": rules["zero"],
         "sub_before": rules["sub_before"],
@@ -61,10 +62,16 @@ def toll_matcher() -> PhraseMatcher:
 
 
 @functools.cache
-def _word_sets() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+def _word_sets() -> tuple[frozenset[str], ...]:
+    """(fillers before a number, counting verbs, speech verbs, toll links)."""
     rules = load_rules("tolls")
     speech = frozenset(load_rules("sources")["speech_verbs"]) - {"count", "tally", "figures"}
-    return frozenset(rules["before_number_fillers"]), frozenset(rules["count_verbs"]), speech
+    return (
+        frozenset(rules["before_number_fillers"]),
+        frozenset(rules["count_verbs"]),
+        speech,
+        frozenset(rules["toll_links"]),
+    )
 
 
 def _victims(hits: list[Hit], start: int, end: int) -> str:
@@ -73,6 +80,17 @@ def _victims(hits: list[Hit], start: int, end: int) -> str:
         if hit.label.startswith("victim:") and start <= hit.start and hit.end <= end + 2:
             return hit.label.split(":", 1)[1]
     return "all"
+
+
+def _noun_end(sent: Span, start: int) -> int:
+    """End of the noun phrase right after a number: up to punctuation or a conjunction."""
+    doc = sent.doc
+    end = start
+    while end < min(start + _VICTIM_WINDOW, sent.end) and doc[end].is_alpha:
+        if doc[end].lower_ in ("and", "or", "in", "including", "among", "when", "as", "after"):
+            break
+        end += 1
+    return end
 
 
 def _is_sub(sent: Span, n: NumberMention, hits: list[Hit]) -> bool:
@@ -87,9 +105,25 @@ def _is_sub(sent: Span, n: NumberMention, hits: list[Hit]) -> bool:
     return False
 
 
+def _toll_noun_before(sent: Span, n: NumberMention, hits: list[Hit], others: set[int]):
+    """ "the death toll from Wednesday's bombings in Aleppo rose to 28"."""
+    doc = sent.doc
+    links = _word_sets()[3]
+    if n.start == sent.start or doc[n.start - 1].lower_ not in links:
+        return None
+    for hit in reversed(hits):
+        if hit.label == "toll" and hit.end <= n.start and n.start - hit.end <= _AFTER_WINDOW:
+            between = range(hit.end, n.start)
+            return None if any(i in others for i in between) else hit
+    return None
+
+
 def _cue_before(sent: Span, n: NumberMention, hits: list[Hit], others: set[int]) -> Hit | None:
     fillers = _word_sets()[0]
     doc = sent.doc
+    toll = _toll_noun_before(sent, n, hits, others)
+    if toll is not None:
+        return toll
     for hit in reversed(hits):
         if hit.label != "before" or hit.end > n.start:
             continue
@@ -103,29 +137,34 @@ def _cue_before(sent: Span, n: NumberMention, hits: list[Hit], others: set[int])
 
 
 def _cue_after(sent: Span, n: NumberMention, hits: list[Hit], others: set[int]) -> Hit | None:
+    """A death cue after the number's noun phrase ("54 people have been KILLED")."""
     speech = _word_sets()[2]
     doc = sent.doc
-    by_start = {h.start: h for h in hits}
+    labels: dict[int, dict[str, Hit]] = {}
+    for hit in hits:
+        labels.setdefault(hit.start, {})[hit.label] = hit
     for i in range(n.end, min(n.end + _AFTER_WINDOW, sent.end)):
-        hit = by_start.get(i)
         word = doc[i].lower_
         if i in others or word in _CLAUSE_BREAKS or word in speech:
             return None
-        if hit is None:
-            continue
-        if hit.label == "not_death":
+        here = labels.get(i, {})
+        if "not_death" in here:
             return None
-        if hit.label == "after":
-            claimed_by_next = any(j in others for j in range(hit.end, hit.end + 3))
-            return None if claimed_by_next else hit
+        if "after" in here:
+            return None if here["after"].end in others else here["after"]
     return None
 
 
-def _bare_count(sent: Span, n: NumberMention) -> bool:
-    """ "has documented more than 11,000," - a count with no noun, after a counting verb."""
+def _bare_count(sent: Span, n: NumberMention, hits: list[Hit], coordinated: bool) -> bool:
+    """ "has documented more than 11,000," - a count with no noun after a counting verb; or,
+    right after a toll (`coordinated`), "... 3 deaths in Hama and 7 in Idlib", "killed six
+    rebels and four soldiers"."""
     doc = sent.doc
     count_verbs = _word_sets()[1]
     follower = doc[n.end].lower_ if n.end < sent.end else "."
+    if coordinated and n.start > sent.start and doc[n.start - 1].lower_ in ("and", ","):
+        victim = any(h.start == n.end and h.label.startswith("victim:") for h in hits)
+        return follower in _BARE_FOLLOWERS or victim
     before = {doc[i].lower_ for i in range(max(sent.start, n.start - 3), n.start)}
     return follower in _BARE_FOLLOWERS and bool(before & count_verbs)
 
@@ -139,14 +178,18 @@ def find_tolls(
     paragraph so far holds a toll that a bare count could continue.
     """
     live = [n for n in numbers if n.trap is None]
-    subs = [n for n in live if _is_sub(sent, n, hits)]
+    subs: list[NumberMention] = []
+    for previous, n in zip([None, *live], live, strict=False):
+        listed = previous in subs and sent.doc[n.start - 1].lower_ in ("and", ",")
+        if _is_sub(sent, n, hits) or (listed and n.start - previous.end <= _VICTIM_WINDOW):
+            subs.append(n)  # "including 49 children and 34 women"
     main = [n for n in live if n not in subs]
     tolls: list[Toll] = []
     for n in main:
         others = {m.start for m in main if m is not n}
         before = _cue_before(sent, n, hits, others)
         if before is not None:
-            victims = _victims(hits, n.end, n.end + _VICTIM_WINDOW)
+            victims = _victims(hits, n.end, _noun_end(sent, n.end))
             tolls.append(Toll(before.start, n.end, n.value, n.low, n.high, n.qualifier, victims))
             continue
         after = _cue_after(sent, n, hits, others)
@@ -154,11 +197,14 @@ def find_tolls(
             victims = _victims(hits, n.end, after.start)
             tolls.append(Toll(n.start, after.end, n.value, n.low, n.high, n.qualifier, victims))
             continue
-        if (toll_in_context or tolls or any(h.label == "after" for h in hits)) and _bare_count(
-            sent, n
-        ):
+        context = toll_in_context or bool(tolls) or any(h.label == "after" for h in hits)
+        coordinated = bool(tolls) and tolls[-1].end >= n.start - _AFTER_WINDOW
+        if context and _bare_count(sent, n, hits, coordinated):
+            victims = _victims(hits, n.end, _noun_end(sent, n.end))
+            if victims == "all" and coordinated:
+                victims = tolls[-1].victims
             tolls.append(
-                Toll(n.start, n.end, n.value, n.low, n.high, n.qualifier, "all", elliptic=True)
+                Toll(n.start, n.end, n.value, n.low, n.high, n.qualifier, victims, elliptic=True)
             )
     for hit in hits:
         if hit.label == "zero":
@@ -167,7 +213,7 @@ def find_tolls(
     for n in subs:
         parents = [i for i, t in enumerate(tolls) if t.start < n.start and t.parent is None]
         if parents:
-            victims = _victims(hits, n.end, n.end + _VICTIM_WINDOW)
+            victims = _victims(hits, n.end, _noun_end(sent, n.end))
             tolls.append(
                 Toll(n.start, n.end, n.value, n.low, n.high, n.qualifier, victims, parents[-1])
             )
