@@ -11,35 +11,19 @@ import json
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib.articles import read_articles
-from lib.store import open_store
+from tests.fixture_store import make_fixture_store
 
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURE = ROOT / "tests" / "fixtures" / "seed_claims.jsonl"
 SEED_000 = "86036668c76eadc4"  # CNN, 2012-04-04: 18 claims
 SEED_003 = "aa967662797d8bca"  # 2012-06-13: 9 claims
 
 
 @pytest.fixture(scope="module")
 def fixture_db(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A store whose "extractor" returns the hand-checked claims of each seed article."""
-    path = str(tmp_path_factory.mktemp("db") / "claims.duckdb")
-    records = [json.loads(line) for line in FIXTURE.read_text().splitlines() if line.strip()]
-    from lib.claims import coerce_claims
-
-    claims = coerce_claims(records)
-
-    def extract(article) -> pd.DataFrame:
-        return claims[claims["article_id"] == article.article_id].reset_index(drop=True)
-
-    articles, errors = read_articles([ROOT / "seeds"])
-    assert not errors
-    open_store(path).ingest(articles, extract=extract, version="fixture")
-    return path
+    return make_fixture_store(tmp_path_factory.mktemp("db") / "claims.duckdb")
 
 
 @pytest.fixture

@@ -1,0 +1,131 @@
+"""Exports: real PNG/SVG files from kaleido, CSV of exactly the filtered rows, a clear error
+without Chromium, and the `python -m lib.export` command line."""
+
+from __future__ import annotations
+
+import io
+import struct
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from lib import charts, export
+from lib.filters import ClaimFilter
+from tests.fixture_store import fixture_claims, make_fixture_store
+
+ROOT = Path(__file__).resolve().parent.parent
+HAS_CHROMIUM = export.find_chromium() is not None
+needs_chromium = pytest.mark.skipif(not HAS_CHROMIUM, reason="no Chrome/Chromium for kaleido")
+
+
+@pytest.fixture(scope="module")
+def claims() -> pd.DataFrame:
+    return fixture_claims()
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert data[12:16] == b"IHDR"
+    return struct.unpack(">II", data[16:24])
+
+
+@needs_chromium
+@pytest.mark.slow
+@pytest.mark.parametrize("view", export.VIEWS)
+def test_figures_export_as_real_png_and_svg(view, claims):
+    fig = export.view_figure(view, claims)
+    png = export.figure_bytes(fig, "png", width=600, height=400, scale=2)
+    assert png_size(png) == (1200, 800)
+    assert len(png) > 10_000  # a drawn chart, not a blank canvas
+    svg = export.figure_bytes(fig, "svg", width=600, height=400, scale=1).decode()
+    assert svg.startswith("<svg") and 'width="600"' in svg and 'height="400"' in svg
+    title = fig.layout.title.text.split(",")[0]
+    assert title.split()[0] in svg  # the title is drawn as text
+
+
+@needs_chromium
+@pytest.mark.slow
+def test_map_svg_has_the_natural_earth_credit_and_the_legend(claims):
+    svg = export.figure_bytes(export.view_figure("map", claims), "svg").decode()
+    assert "Made with Natural Earth" in svg
+    assert "activist in Binnish" in svg  # town marker legend names the source
+
+
+def test_without_chromium_export_explains_how_to_enable_it(monkeypatch, claims, tmp_path, capsys):
+    monkeypatch.setattr(export, "find_chromium", lambda: None)
+    problem = export.image_export_problem()
+    assert "apt-get install chromium" in problem and "BROWSER_PATH" in problem
+    with pytest.raises(export.ExportUnavailableError, match="Cannot export images"):
+        export.figure_bytes(export.view_figure("timeline", claims), "png")
+    monkeypatch.setenv("SYRIA_CLAIMS_DB", str(tmp_path / "unused.duckdb"))
+    monkeypatch.setattr("lib.store.ensure_seeded", lambda store: None)
+    assert export.main(["map", "--out", str(tmp_path / "m.png")]) == 2
+    assert "apt-get install chromium" in capsys.readouterr().err
+    assert not (tmp_path / "m.png").exists()
+
+
+def test_bad_output_suffix_is_refused(tmp_path, capsys):
+    assert export.main(["map", "--out", str(tmp_path / "m.jpg")]) == 2
+    assert ".png, .svg or .csv" in capsys.readouterr().err
+
+
+def test_view_rows_are_the_filtered_claims_with_sources_and_sentences(claims):
+    idlib = ClaimFilter(governorates={"SY-ID"}).apply(claims)
+    rows = export.view_rows("map", idlib)
+    # Idlib's death tolls: LCC's 6, the activist's 20 in Taftanaz, SANA's 16 over six provinces.
+    assert sorted(rows["source"]) == [
+        "Local Coordination Committees of Syria",
+        "SANA",
+        "activist in Binnish",
+    ]
+    assert rows["sentence"].str.len().min() > 20
+    assert len(export.view_rows("map", idlib, metric="events")) == 2
+    answers = export.view_rows("comparison", idlib)
+    assert {"source", "sentence", "display", "question"} <= set(answers.columns)
+
+
+def test_csv_is_utf8_with_bom_and_lists_joined():
+    frame = pd.DataFrame({"source": ["Lavrov, Sergei"], "governorates": [["SY-ID", "SY-HM"]]})
+    data = export.frame_csv(frame)
+    assert data.startswith(b"\xef\xbb\xbf")
+    back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
+    assert (
+        back.loc[0, "source"] == "Lavrov, Sergei" and back.loc[0, "governorates"] == "SY-ID;SY-HM"
+    )
+
+
+def test_cli_csv_follows_the_url_filters(tmp_path, monkeypatch, claims):
+    db = make_fixture_store(tmp_path / "claims.duckdb")
+    monkeypatch.setenv("SYRIA_CLAIMS_DB", db)
+    out = tmp_path / "timeline.csv"
+    assert (
+        export.main(
+            [
+                "timeline",
+                "--out",
+                str(out),
+                "--province",
+                "SY-ID",
+                "--source",
+                "activist in Binnish",
+            ]
+        )
+        == 0
+    )
+    rows = pd.read_csv(out, encoding="utf-8-sig")
+    assert rows["source"].tolist() == ["activist in Binnish"]
+    assert rows["claim"].tolist() == ["at least 20 deaths"]
+    assert "Taftanaz" in rows.loc[0, "sentence"]
+
+
+def test_image_config_names_the_file_and_fixes_the_size():
+    config = charts.image_config("syria-map", "svg")
+    options = config["toImageButtonOptions"]
+    assert options == {
+        "format": "svg",
+        "filename": "syria-map",
+        "width": 1200,
+        "height": 800,
+        "scale": 2,
+    }
