@@ -230,6 +230,7 @@ class ClaimStore:
     def __init__(self, path: str | os.PathLike[str], lock_timeout: float = LOCK_TIMEOUT_S):
         self.path = Path(path)
         self.lock_timeout = lock_timeout
+        self._session: duckdb.DuckDBPyConnection | None = None
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as con, self._transaction(con):
             for statement in _DDL:
@@ -247,7 +248,11 @@ class ClaimStore:
 
     @contextmanager
     def _connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A fresh connection, waiting up to `lock_timeout` for another process's lock."""
+        """A fresh connection (or the open session's), waiting up to `lock_timeout` for
+        another process's lock."""
+        if self._session is not None:
+            yield self._session
+            return
         deadline = time.monotonic() + self.lock_timeout
         while True:
             try:
@@ -267,6 +272,17 @@ class ClaimStore:
             yield con
         finally:
             con.close()
+
+    @contextmanager
+    def session(self) -> Iterator[ClaimStore]:
+        """Run several operations on one connection: a page render then waits for a busy
+        file once, not once per read. Keep it short: it holds the file the whole time."""
+        with self._connect() as con:
+            self._session = con
+            try:
+                yield self
+            finally:
+                self._session = None
 
     @staticmethod
     @contextmanager

@@ -173,9 +173,11 @@ if message := st.session_state.pop("review_message", None):
     st.success(message)
 try:
     claim_store = open_store()
-    ensure_seeded(claim_store)
-    upload_section(claim_store)
-    edit_section(claim_store)
-    queue_section(claim_store)
+    with claim_store.session():  # one wait for a busy file per block, not one per read
+        ensure_seeded(claim_store)
+    upload_section(claim_store)  # extraction runs outside any session: it can be slow
+    with claim_store.session():
+        edit_section(claim_store)
+        queue_section(claim_store)
 except StoreBusyError as exc:
     st.error(str(exc))

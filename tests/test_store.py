@@ -224,3 +224,14 @@ def test_same_text_with_new_metadata_is_unchanged(store, seeds):
     renamed = [replace(a, title="Another headline", path="elsewhere.txt") for a in seeds]
     assert store.ingest(renamed, regex_extractor(), "v1").unchanged == 2
     assert set(store.articles()["title"]) == {a.title for a in seeds}
+
+
+def test_session_shares_one_connection_and_releases_the_file(store, seeds, seed_claims):
+    probe = [sys.executable, "-c", f"import duckdb; duckdb.connect({str(store.path)!r})"]
+    with store.session():
+        store.ingest(seeds, fixture_extractor(seed_claims), "hand-checked")
+        store.correct(seed_claims["claim_id"].iloc[0], "source", "X", "r", "a")
+        assert len(store.claims()) == 27
+        assert subprocess.run(probe, capture_output=True).returncode != 0  # file held
+    assert subprocess.run(probe, capture_output=True).returncode == 0  # released
+    assert store.counts()["corrections"] == 1
