@@ -21,7 +21,18 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from lib.series import _NONE, Groups, area_names, claim_bounds, claim_places, codes, group_rows
+from lib.series import (
+    _GOVERNORATE,
+    _NONE,
+    _TOWN,
+    _UNLOCATED,
+    LEVELS,
+    CodedClaims,
+    Groups,
+    codes,
+    group_rows,
+    strings,
+)
 
 _KINDS = ("deaths", "total", "topic")
 # victims -> (daily metric, running-total metric); unknown/null victims count as "all".
@@ -38,14 +49,6 @@ _ANSWER_COLUMNS = ["question_id", "question", "kind", "source", "source_kind", "
 _QUESTION_COLUMNS = ["question_id", "question", "kind", "period_start", "period_end", "level",
                      "area", "n_sources", "sources", "low", "high", "ratio", "contradiction",
                      "claim_ids"]  # fmt: skip
-_PLACE_COLUMNS = ["place", "governorate", "governorates", "geo_precision"]
-_TOLL_COLUMNS = ["claim_id", "deaths", "deaths_low", "deaths_high", "qualifier", "victims",
-                 "source", "source_kind", *_PLACE_COLUMNS, "date_start", "date_end", "published",
-                 "cumulative"]  # fmt: skip
-_TOPIC_COLUMNS = ["claim_id", "claim_type", "source", "source_kind", *_PLACE_COLUMNS,
-                  "date_start", "date_end", "published", "event_type", "topic",
-                  "position"]  # fmt: skip
-_COUNT_COLUMNS = ["qualifier", "deaths", "deaths_low", "deaths_high"]
 _UNBOUNDED = np.iinfo(np.int64).max
 
 
@@ -70,8 +73,9 @@ class Comparison:
 
 def compare(claims: pd.DataFrame) -> Comparison:
     """Group any valid claim frame into questions and answers (see module docstring)."""
-    number_answers, number_questions = _numbers(claims)
-    topic_answers, topic_questions = _topics(claims)
+    coded = CodedClaims(claims)
+    number_answers, number_questions = _numbers(coded)
+    topic_answers, topic_questions = _topics(coded)
     topic_answers["qcode"] += len(number_questions)
     questions = pd.concat([number_questions, topic_questions], ignore_index=True)
     answers = pd.concat([number_answers, topic_answers], ignore_index=True)
@@ -85,18 +89,38 @@ def compare(claims: pd.DataFrame) -> Comparison:
     rank = np.empty(len(questions), dtype=np.int64)
     rank[ranked] = np.arange(len(questions))
     value = answers["value"].to_numpy(dtype=np.int64, na_value=_NONE)
-    qcode = answers["qcode"].to_numpy()
-    order = np.lexsort((codes(answers["source"]), -value, rank[qcode]))
-    answers = answers.take(order).reset_index(drop=True)
-    qcode, pos = qcode[order], answers["pos"].to_numpy()
-    for column in ("question_id", "question", "kind"):
-        answers[column] = questions[column].take(qcode).reset_index(drop=True)
-    for column in ("position", "event_type", "sentence", "article_id", "published"):
-        answers[column] = claims[column].take(pos).reset_index(drop=True)
+    qcode, pos = answers["qcode"].to_numpy(), answers["pos"].to_numpy()
+    order = np.lexsort((coded.codes("source")[pos], -value, rank[qcode]))
     return Comparison(
         questions=questions.take(ranked)[_QUESTION_COLUMNS].reset_index(drop=True),
-        answers=answers[_ANSWER_COLUMNS],
+        answers=_answer_table(coded, answers.take(order).reset_index(drop=True), questions),
     )
+
+
+def _answer_table(
+    coded: CodedClaims, answers: pd.DataFrame, questions: pd.DataFrame
+) -> pd.DataFrame:
+    """Materialise the answer columns once, in final order, from claim positions and codes."""
+    qcode, pos = answers["qcode"].to_numpy(), answers["pos"].to_numpy()
+    is_topic = answers["value"].isna().to_numpy()
+    out = pd.DataFrame({c: questions[c].take(qcode).reset_index(drop=True)
+                        for c in ("question_id", "question", "kind")})  # fmt: skip
+    for column in ("source", "source_kind"):
+        out[column] = coded.strings(column, pos)
+    out["place"] = coded.place_names(pos)
+    out["level"] = coded.level_names(pos)
+    out["qualifier"] = coded.strings("qualifier", pos).mask(is_topic)
+    for column in ("value", "low", "high"):
+        out[column] = answers[column]
+    position = coded.strings("position", pos)
+    event_type = coded.strings("event_type", pos)
+    out["display"] = position.fillna(event_type).where(is_topic, _displays(coded, pos))
+    out["position"] = position
+    out["event_type"] = event_type
+    for column in ("sentence", "article_id", "published"):
+        out[column] = coded.take(column, pos)
+    out["claim_ids"] = answers["claim_ids"]
+    return out[_ANSWER_COLUMNS]
 
 
 def format_count(
@@ -114,100 +138,93 @@ def format_count(
 # ---------------------------------------------------------------- numbers
 
 
-def _numbers(claims: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _numbers(coded: CodedClaims) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Toll answers (one per question x source x place, max rule, never a sum) and questions.
 
-    Works on integer codes and takes strings only for output rows: a million claims in
-    well under a second.
+    Answers hold claim positions and numbers; strings are built once, in final order, by
+    `_answer_table`.
     """
-    is_toll = (claims["claim_type"] == "death_toll").to_numpy(dtype=bool, na_value=False)
-    tolls = claims[_TOLL_COLUMNS][is_toll]
-    bounds = claim_bounds(tolls)
-    cumulative = tolls["cumulative"].to_numpy(dtype=bool)
-    end = tolls["date_end"].fillna(tolls["date_start"])
-    period_end = end.mask(cumulative, tolls["date_end"].fillna(tolls["published"]))
-    keep = (bounds["level"] != "unlocated") & (tolls["date_start"].notna() | cumulative)
-    kept = np.flatnonzero(keep.to_numpy(dtype=bool, na_value=False))
+    claims, places = coded.claims, coded.places
+    cumulative = claims["cumulative"].to_numpy(dtype=bool)
+    dated = claims["date_start"].notna().to_numpy()
+    is_toll = coded.isin("claim_type", ("death_toll",))
+    rows = np.flatnonzero(is_toll & (places.level != _UNLOCATED) & (dated | cumulative))
+    end = claims["date_end"].fillna(claims["date_start"])
+    period_end = end.mask(claims["cumulative"], claims["date_end"].fillna(claims["published"]))
+    victims, victim_labels = coded.encoded("victims")
+    metric_of = np.asarray([label if label in _METRICS else "all" for label in victim_labels])
+    metric = metric_of[victims]
+    question_level = np.where(places.level == _TOWN, _GOVERNORATE, places.level)
+    low, _, high = coded.bounds
+    best = coded.best
 
-    victims = tolls["victims"].where(tolls["victims"].isin(list(_METRICS)), "all").fillna("all")
-    question_level = bounds["level"].replace("town", "governorate")
-    best = bounds["point"].fillna(bounds["low"]).clip(lower=bounds["low"])
-    best = best.to_numpy(dtype=np.int64)[kept]
-    low = bounds["low"].to_numpy(dtype=np.int64)[kept]
-    high = bounds["high"].to_numpy(dtype=np.int64, na_value=_NONE)[kept]
     question_keys = [
-        cumulative[kept].astype(np.int64),
-        *(codes(c)[kept] for c in (victims, tolls["date_start"], period_end, question_level,
-                                   bounds["area"])),
-    ]  # fmt: skip
-    source = codes(tolls["source"])[kept]
-    answer_keys = [source, *(codes(bounds[c])[kept] for c in ("level", "place_key"))]
-    groups = group_rows([*question_keys, *answer_keys, codes(-best)])
-    first = kept[groups.first]  # representative claim (largest best) of each answer
-
-    questions_of_answers = group_rows([key[groups.first] for key in question_keys])
-    qcode = questions_of_answers.codes()
+        cumulative[rows].astype(np.int64),
+        codes(metric[rows]),
+        codes(claims["date_start"].to_numpy()[rows]),
+        codes(period_end.to_numpy()[rows]),
+        question_level[rows],
+        places.area[rows],
+    ]
+    source = coded.codes("source")[rows]
+    groups = group_rows(
+        [*question_keys, source, places.level[rows], places.place[rows], codes(-best[rows])]
+    )
+    first = rows[groups.first]  # representative claim (largest best) of each answer
+    by_question = group_rows([key[groups.first] for key in question_keys])
+    high_rows = high[rows]
     answers = pd.DataFrame(
         {
-            "qcode": qcode,
-            "pos": np.flatnonzero(is_toll)[first],
-            "source": _take(tolls["source"], first),
-            "source_kind": _take(tolls["source_kind"], first),
-            "level": _take(bounds["level"], first),
-            "question_level": _take(question_level, first),
-            "place": area_names(
-                _take(bounds["area"], first),
-                _take(bounds["level"], first),
-                _take(bounds["place_key"], first),
+            "qcode": by_question.codes(),
+            "pos": first,
+            "value": pd.array(groups.max(best[rows]), dtype="Int64"),
+            "low": pd.array(groups.max(low[rows]), dtype="Int64"),
+            "high": pd.Series(pd.array(groups.max(high_rows), dtype="Int64")).mask(
+                groups.any(high_rows == _NONE)
             ),
-            "qualifier": _take(tolls["qualifier"], first),
-            "value": pd.array(groups.max(best), dtype="Int64"),
-            "low": pd.array(groups.max(low), dtype="Int64"),
-            "high": pd.Series(pd.array(groups.max(high), dtype="Int64")).mask(
-                groups.any(high == _NONE)
-            ),
-            "display": _displays(tolls[_COUNT_COLUMNS].iloc[first]),
-            "claim_ids": groups.join(_take(tolls["claim_id"], kept)),
+            "claim_ids": groups.join(coded.take("claim_id", rows)),
         }
     )
-    heads = first[questions_of_answers.first]
-    question_rows = pd.DataFrame(
+    heads = first[by_question.first]
+    questions = pd.DataFrame(
         {
-            "kind": pd.Series(np.where(cumulative[heads], "total", "deaths"), dtype="string"),
-            "metric": _take(victims, heads),
-            "period_start": _take(tolls["date_start"], heads),
-            "period_end": _take(period_end, heads),
-            "level": _take(question_level, heads),
-            "area": _take(bounds["area"], heads),
+            "kind": strings(
+                np.asarray(["deaths", "total"], dtype=object), cumulative[heads].astype(np.int64)
+            ),
+            "metric": pd.Series(metric[heads], dtype="string"),
+            "period_start": coded.take("date_start", heads),
+            "period_end": period_end.take(heads).reset_index(drop=True),
+            "level": strings(np.asarray([*LEVELS, None], dtype=object), question_level[heads]),
+            "area": coded.area_names(heads),
+            "area_name": coded.area_display(heads),
         }
     )
-    return answers, _number_questions(answers, question_rows, source[groups.first])
+    own_level = places.level[first] == question_level[first]
+    return answers, _number_questions(answers, questions, source[groups.first], own_level, coded)
 
 
-def _take(values: pd.Series, positions: np.ndarray) -> pd.Series:
-    return values.take(positions).reset_index(drop=True)
-
-
-def _displays(representative: pd.DataFrame) -> pd.Series:
+def _displays(coded: CodedClaims, pos: np.ndarray) -> pd.Series:
     """format_count of each answer's representative claim, formatting each distinct value once."""
-    groups = group_rows([codes(representative[c]) for c in _COUNT_COLUMNS])
-    firsts = representative.iloc[groups.first].astype(object)
+    columns = ["qualifier", "deaths", "deaths_low", "deaths_high"]
+    groups = group_rows([coded.codes(c)[pos] for c in columns])
+    heads = pos[groups.first]
+    values = [coded.take(c, heads).astype(object) for c in columns]
     texts = [
-        format_count(*(None if pd.isna(v) else v for v in row))
-        for row in firsts.itertuples(index=False)
+        format_count(*(None if pd.isna(v) else v for v in row)) for row in zip(*values, strict=True)
     ]
-    shown = np.empty(len(representative), dtype=object)
-    shown[groups.order] = np.repeat(np.asarray(texts, dtype=object), groups.sizes)
-    return pd.Series(shown, dtype="string")
+    return strings(np.asarray([*texts, None], dtype=object), groups.codes())
 
 
 def _number_questions(
-    answers: pd.DataFrame, questions: pd.DataFrame, source: np.ndarray
+    answers: pd.DataFrame,
+    questions: pd.DataFrame,
+    source: np.ndarray,
+    own_level: np.ndarray,
+    coded: CodedClaims,
 ) -> pd.DataFrame:
     """Per question (row i = qcode i): sources, lowest/highest answer, ratio, contradiction."""
     q = answers["qcode"].to_numpy()
     per_source = group_rows([q, source])
-    own_level = (answers["level"] == answers["question_level"]).to_numpy(dtype=bool)
     high = answers["high"].to_numpy(dtype=np.int64, na_value=_NONE)
     # Only a same-level answer bounds the question from above (a town's count does not cap
     # its governorate); a source with none, or an unbounded one, is unbounded.
@@ -224,9 +241,11 @@ def _number_questions(
         ratio = np.where(top == low, 1.0, top / low.astype(np.float64))
     out = questions.copy()
     out["question"] = _number_titles(questions)
-    out["question_id"] = _join_keys(questions, list(questions.columns))
+    keys = ["kind", "metric", "period_start", "period_end", "level", "area"]
+    out["question_id"] = _join_keys(questions, keys)
     out["n_sources"] = by_question.sizes.astype(np.int64)
-    out["sources"] = by_question.join(answers["source"].iloc[per_source.first], sep="; ")
+    names = coded.strings("source", answers["pos"].to_numpy()[per_source.first])
+    out["sources"] = by_question.join(names, sep="; ")
     out["low"] = pd.array(low, dtype="Int64")
     out["high"] = pd.array(top, dtype="Int64")
     out["ratio"] = ratio
@@ -262,7 +281,7 @@ def _number_titles(questions: pd.DataFrame) -> pd.Series:
     start, end = _date_text(questions["period_start"]), _date_text(questions["period_end"])
     period = start.where(start == end, start + " to " + end)
     level = questions["level"]
-    place = area_names(questions["area"], level, pd.Series([None] * len(level), dtype="string"))
+    place = questions["area_name"]
     since = _month_text(questions["period_start"])
     total_title = total + (" since " + since).fillna("") + " (as of " + end + ")"
     total_title = total_title + (", " + place).where(level != "national", "")
@@ -273,76 +292,70 @@ def _number_titles(questions: pd.DataFrame) -> pd.Series:
 # ---------------------------------------------------------------- topics
 
 
-def _topics(claims: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _topics(coded: CodedClaims) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One answer per statement or event that takes a position on a topic, and the topics."""
-    has_topic = claims["topic"].notna() & claims["claim_type"].isin(["statement", "event"])
-    mask = has_topic.to_numpy(dtype=bool, na_value=False)
-    rows = claims[_TOPIC_COLUMNS][mask].reset_index(drop=True)
-    is_event = (rows["claim_type"] == "event").to_numpy(dtype=bool)
-    topic = rows["topic"].str.strip()
-    period_start = rows["date_start"].where(is_event)
-    period_end = rows["date_end"].fillna(rows["date_start"]).where(is_event)
-    position = rows["position"].fillna(rows["event_type"])
-    q_keys = [codes(topic.str.lower()), codes(period_start), codes(period_end)]
-    groups = group_rows(q_keys)
+    claims = coded.claims
+    topic, topic_labels = coded.encoded("topic")
+    is_typed = coded.isin("claim_type", ("statement", "event"))
+    rows = np.flatnonzero(is_typed & (topic != len(topic_labels) - 1))
+    is_event = coded.isin("claim_type", ("event",))[rows]
+    stripped = np.asarray(
+        [t.strip() if t is not None else None for t in topic_labels], dtype=object
+    )
+    lowered = np.asarray([t.lower() if t is not None else None for t in stripped], dtype=object)
+    start = claims["date_start"].to_numpy()[rows]
+    end = claims["date_end"].fillna(claims["date_start"]).to_numpy()[rows]
+    no_date = np.datetime64("NaT")
+    period_start, period_end = np.where(is_event, start, no_date), np.where(is_event, end, no_date)
+    groups = group_rows([codes(lowered[topic[rows]]), codes(period_start), codes(period_end)])
     qcode = groups.codes()
-    bounds = claim_places(rows)
     nulls = pd.array([None] * len(rows), dtype="Int64")
     answers = pd.DataFrame(
-        {
-            "qcode": qcode,
-            "pos": np.flatnonzero(mask),
-            "source": rows["source"],
-            "source_kind": rows["source_kind"],
-            "level": bounds["level"],
-            "place": area_names(bounds["area"], bounds["level"], bounds["place_key"]),
-            "qualifier": pd.Series([None] * len(rows), dtype="string"),
-            "value": nulls,
-            "low": nulls,
-            "high": nulls,
-            "display": position,
-            "claim_ids": rows["claim_id"],
-        }
-    )
+        {"qcode": qcode, "pos": rows, "value": nulls, "low": nulls, "high": nulls,
+         "claim_ids": coded.take("claim_id", rows)}
+    )  # fmt: skip
+
     heads = groups.first
     questions = pd.DataFrame(
         {
             "kind": pd.Series(["topic"] * len(groups), dtype="string"),
-            "topic": _take(topic.str.lower(), heads),
-            "period_start": _take(period_start, heads),
-            "period_end": _take(period_end, heads),
+            "topic": strings(lowered, topic[rows][heads]),
+            "period_start": pd.Series(period_start[heads], dtype="datetime64[s]"),
+            "period_end": pd.Series(period_end[heads], dtype="datetime64[s]"),
         }
     )
     questions["question_id"] = _join_keys(questions, list(questions.columns))
-    title = _take(topic, heads)
+    title = strings(stripped, topic[rows][heads])
     title = title.str.slice(0, 1).str.upper() + title.str.slice(1)
-    start, end = _date_text(questions["period_start"]), _date_text(questions["period_end"])
-    questions["question"] = (
-        title + " (" + start.where(start == end, start + " to " + end) + ")"
-    ).fillna(title)
+    first, last = _date_text(questions["period_start"]), _date_text(questions["period_end"])
+    period = first.where(first == last, first + " to " + last)
+    questions["question"] = (title + " (" + period + ")").fillna(title)
     questions["level"] = questions["area"] = pd.Series([None] * len(groups), dtype="string")
-    dates = rows["date_start"].fillna(rows["published"])
-    questions["period_start"] = _group_dates(groups, dates, np.minimum)
-    questions["period_end"] = _group_dates(groups, rows["date_end"].fillna(dates), np.maximum)
-    per_source = group_rows([qcode, codes(rows["source"])])
+    dates = claims["date_start"].fillna(claims["published"])
+    questions["period_start"] = _group_dates(groups, dates.to_numpy()[rows], np.minimum)
+    latest = claims["date_end"].fillna(dates).to_numpy()[rows]
+    questions["period_end"] = _group_dates(groups, latest, np.maximum)
+    source = coded.codes("source")[rows]
+    position = coded.strings("position", rows).fillna(coded.strings("event_type", rows))
+    per_source = group_rows([qcode, source])
     per_position = group_rows([qcode, codes(position.str.lower())])
     n_sources = np.bincount(qcode[per_source.first], minlength=len(groups))
     n_positions = np.bincount(qcode[per_position.first], minlength=len(groups))
     questions["n_sources"] = n_sources.astype(np.int64)
-    sources = rows["source"].iloc[per_source.first]
-    questions["sources"] = group_rows([qcode[per_source.first]]).join(sources, sep="; ")
+    names = coded.strings("source", rows[per_source.first])
+    questions["sources"] = group_rows([qcode[per_source.first]]).join(names, sep="; ")
     questions["low"] = questions["high"] = pd.array([None] * len(groups), dtype="Int64")
     questions["ratio"] = np.nan
     questions["contradiction"] = (n_sources > 1) & (n_positions > 1)
-    questions["claim_ids"] = groups.join(rows["claim_id"])
+    questions["claim_ids"] = groups.join(answers["claim_ids"])
     return answers, questions
 
 
 # ---------------------------------------------------------------- small vectorised helpers
 
 
-def _group_dates(groups: Groups, dates: pd.Series, reduce: np.ufunc) -> pd.Series:
-    values = dates.to_numpy(dtype="datetime64[s]")
+def _group_dates(groups: Groups, dates: np.ndarray, reduce: np.ufunc) -> pd.Series:
+    values = dates.astype("datetime64[s]")
     found = reduce.reduceat(values[groups.order], groups.starts) if len(groups) else values[:0]
     return pd.Series(found, dtype="datetime64[s]")
 

@@ -1,8 +1,8 @@
 """Daily death series, reported cumulative totals and event counts, built so nothing is double
 counted: rows are never summed across sources, levels or claims.
 
-Every output row keeps `claim_ids` (comma-separated) so each figure leads back to the sentences
-behind it. Bound rule (docs/analytics.md, with the seed example):
+Every output row keeps `claim_ids` (comma-separated, input order) so each figure leads back to
+the sentences behind it. Bound rule (docs/analytics.md, with the seed example):
 
 - per claim: low = deaths_low, else deaths for exact/about/at_least/more_than, else 0;
   high = deaths_high, else deaths for exact/about/up_to, else unbounded (null);
@@ -14,14 +14,16 @@ behind it. Bound rule (docs/analytics.md, with the seed example):
 Levels: "national" (nationwide), "multi_governorate" (one count over several provinces, never
 split), "governorate", "town" and "unlocated" (no governorate known).
 
-The grouping machinery (`group_rows`, `Groups`) is shared with lib.comparison: integer codes,
-one stable sort and numpy reductions, because per-row Python is far too slow for a million
-claims.
+The machinery (`CodedClaims`, `group_rows`, `Groups`) is shared with lib.comparison: each
+column is factorised once into integer codes, rows are grouped with one stable sort and numpy
+reductions, and strings are materialised only for output rows, because per-row Python and
+repeated string copies are far too slow for a million claims.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -35,7 +37,8 @@ DAY_PRECISIONS = ("day", "day_inferred")
 _LOW_FROM_DEATHS = ("exact", "about", "at_least", "more_than")
 _HIGH_FROM_DEATHS = ("exact", "about", "up_to")
 _POINT = ("exact", "about")
-_NONE = -1  # "no value" in int64 bound arrays (counts are never negative)
+_NONE = -1  # "no value" in int64 count arrays (counts are never negative)
+_NATIONAL, _MULTI, _GOVERNORATE, _TOWN, _UNLOCATED = range(len(LEVELS))
 
 
 # ---------------------------------------------------------------- grouping machinery
@@ -43,8 +46,23 @@ _NONE = -1  # "no value" in int64 bound arrays (counts are never negative)
 
 def codes(values: pd.Series | np.ndarray) -> np.ndarray:
     """Dense int64 codes in sorted order of the values; nulls get the last code."""
+    return encode(values)[0]
+
+
+def encode(values: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes as in `codes`, and their labels (object array; the last label, for nulls, is None)."""
     found, uniques = pd.factorize(values, sort=True)
-    return np.where(found < 0, len(uniques), found).astype(np.int64)
+    labels = np.asarray([*np.asarray(uniques, dtype=object), None], dtype=object)
+    return np.where(found < 0, len(uniques), found).astype(np.int64), labels
+
+
+def strings(labels: np.ndarray, picked: np.ndarray) -> pd.Series:
+    """String Series of `labels[picked]`, built in Arrow (no Python string objects per row)."""
+    null = len(labels) - 1 if len(labels) and labels[-1] is None else -1
+    dictionary = pa.array(list(labels), pa.large_string())
+    indices = pa.array(picked.astype(np.int64), mask=picked == null)
+    decoded = pa.DictionaryArray.from_arrays(indices, dictionary).dictionary_decode()
+    return pd.Series(pd.arrays.ArrowStringArray(decoded))
 
 
 @dataclass(frozen=True)
@@ -72,20 +90,19 @@ class Groups:
     def any(self, mask: np.ndarray) -> np.ndarray:
         return self.max(mask.astype(np.int8)).astype(bool)
 
-    def join(self, values: pd.Series, sep: str = ",") -> pd.Series:
-        """Values of each group joined by `sep`, in row order within the group (C++, no loop)."""
-        items = pa.chunked_array(pa.array(values, pa.large_string()).take(self.order))
-        items = items.combine_chunks()
-        offsets = pa.array(np.append(self.starts, len(self.order)).astype(np.int32))
-        lists = pa.ListArray.from_arrays(offsets, items)
-        joined = pc.binary_join(lists, pa.scalar(sep, pa.large_string()))
-        return pd.Series(joined.to_numpy(zero_copy_only=False), dtype="string")
-
     def codes(self) -> np.ndarray:
         """Group number of each row (groups numbered in key order)."""
         numbers = np.empty(len(self.order), dtype=np.int64)
         numbers[self.order] = np.repeat(np.arange(len(self)), self.sizes)
         return numbers
+
+    def join(self, values: pd.Series, sep: str = ",") -> pd.Series:
+        """Values of each group joined by `sep`, in row order within the group (C++, no loop)."""
+        items = pa.chunked_array(pa.array(values, pa.large_string()).take(self.order))
+        offsets = pa.array(np.append(self.starts, len(self.order)).astype(np.int32))
+        lists = pa.ListArray.from_arrays(offsets, items.combine_chunks())
+        joined = pc.binary_join(lists, pa.scalar(sep, pa.large_string()))
+        return pd.Series(pd.arrays.ArrowStringArray(joined))
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -101,13 +118,141 @@ def group_rows(keys: list[np.ndarray]) -> Groups:
             combined = codes(combined)
         combined = combined * size + key
     order = np.argsort(combined, kind="stable")
-    ordered = combined[order]
-    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if n else order[:0]
+    starts = np.flatnonzero(np.diff(combined[order], prepend=-1))
     return Groups(order=order, starts=starts)
 
 
-def _ints(values: pd.Series) -> np.ndarray:
-    return values.to_numpy(dtype=np.int64, na_value=_NONE)
+class CodedClaims:
+    """Integer view of a claim frame: each column factorised once, bounds and places as arrays.
+
+    `rows` arguments are positions (np.ndarray) into the frame.
+    """
+
+    def __init__(self, claims: pd.DataFrame):
+        self.claims = claims
+        self._encoded: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    def __len__(self) -> int:
+        return len(self.claims)
+
+    def encoded(self, column: str) -> tuple[np.ndarray, np.ndarray]:
+        if column not in self._encoded:
+            self._encoded[column] = encode(self.claims[column])
+        return self._encoded[column]
+
+    def codes(self, column: str) -> np.ndarray:
+        return self.encoded(column)[0]
+
+    def strings(self, column: str, rows: np.ndarray) -> pd.Series:
+        found, labels = self.encoded(column)
+        return strings(labels, found[rows])
+
+    def take(self, column: str, rows: np.ndarray) -> pd.Series:
+        """Any column at `rows` (use `strings` for low-cardinality text: it is faster)."""
+        return self.claims[column].take(rows).reset_index(drop=True)
+
+    def isin(self, column: str, values: tuple[str, ...]) -> np.ndarray:
+        found, labels = self.encoded(column)
+        return np.isin(labels, values)[found]
+
+    def is_day(self) -> np.ndarray:
+        """Dated to one day (day or day_inferred precision, with a start date)."""
+        dated = self.claims["date_start"].notna().to_numpy()
+        return self.isin("date_precision", DAY_PRECISIONS) & dated
+
+    @cached_property
+    def bounds(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per-claim (low, point, high) int64 arrays by the bound rule; _NONE = null/unbounded."""
+        deaths = self.claims["deaths"].to_numpy(dtype=np.int64, na_value=_NONE)
+        low = self.claims["deaths_low"].to_numpy(dtype=np.int64, na_value=_NONE)
+        high = self.claims["deaths_high"].to_numpy(dtype=np.int64, na_value=_NONE)
+        low = np.where(
+            low == _NONE, np.where(self.isin("qualifier", _LOW_FROM_DEATHS), deaths, 0), low
+        )
+        low = np.where(low == _NONE, 0, low)
+        high = np.where(
+            high == _NONE, np.where(self.isin("qualifier", _HIGH_FROM_DEATHS), deaths, _NONE), high
+        )
+        point = np.where(self.isin("qualifier", _POINT), deaths, _NONE)
+        return low, point, high
+
+    @property
+    def best(self) -> np.ndarray:
+        low, point, _ = self.bounds
+        return np.maximum(point, low)
+
+    @cached_property
+    def places(self) -> Places:
+        """Level, area and place codes of every claim (see `Places`)."""
+        gov, gov_labels = self.encoded("governorate")
+        no_gov = gov == len(gov_labels) - 1
+        multi = self.claims["governorates"]
+        listed = np.flatnonzero(multi.notna().to_numpy() & no_gov)
+        joined = np.asarray(
+            [",".join(sorted(set(v))) for v in multi.to_numpy()[listed]], dtype=object
+        ).astype(str)
+        labels = np.unique(np.concatenate([gov_labels[:-1].astype(str), joined]))
+        labels = labels[labels != ""]
+        area = np.full(len(self), len(labels), dtype=np.int64)
+        area[~no_gov] = np.searchsorted(labels, gov_labels[:-1].astype(str))[gov[~no_gov]]
+        named = joined != ""
+        area[listed[named]] = np.searchsorted(labels, joined[named])
+
+        no_area = area == len(labels)
+        geo, geo_labels = self.encoded("geo_precision")
+        country, town = ((geo_labels == name)[geo] for name in ("country", "town"))
+        is_multi = np.append(np.char.find(labels, ",") >= 0, False)[area]
+        level = np.select(
+            [no_area & country, no_area, is_multi, town],
+            [_NATIONAL, _UNLOCATED, _MULTI, _TOWN],
+            _GOVERNORATE,
+        ).astype(np.int64)
+        place, place_labels = self.encoded("place")
+        place = np.where(level >= _TOWN, place, len(place_labels) - 1)
+        area_labels = np.asarray([*labels, None], dtype=object)
+        return Places(level, area, area_labels, place, place_labels)
+
+    @cached_property
+    def _area_display(self) -> list[str]:
+        return [
+            ", ".join(sorted(GOVERNORATES.get(c, c) for c in key.split(",")))
+            for key in self.places.area_labels[:-1]
+        ]
+
+    def area_display(self, rows: np.ndarray) -> pd.Series:
+        """Display name of the area at `rows`: province name(s), or "Syria" when there is none."""
+        table = np.asarray([*self._area_display, "Syria"], dtype=object)
+        return strings(table, self.places.area[rows])
+
+    def place_names(self, rows: np.ndarray) -> pd.Series:
+        """Display name at `rows`: the town, the governorate, "Syria" or several provinces."""
+        places, names = self.places, self._area_display
+        # One label table: area names, "Syria", then place labels (ending with None).
+        table = np.asarray([*names, "Syria", *places.place_labels], dtype=object)
+        syria = len(names)
+        level = places.level[rows]
+        picked = np.where(level == _NATIONAL, syria, places.area[rows])
+        picked = np.where(level >= _TOWN, syria + 1 + places.place[rows], picked)
+        return strings(table, picked)
+
+    def level_names(self, rows: np.ndarray) -> pd.Series:
+        return strings(np.asarray([*LEVELS, None], dtype=object), self.places.level[rows])
+
+    def area_names(self, rows: np.ndarray) -> pd.Series:
+        return strings(self.places.area_labels, self.places.area[rows])
+
+
+@dataclass(frozen=True)
+class Places:
+    """Where claims are, as codes. area: the governorate code, else the sorted comma-joined
+    `governorates`; place: the claim's place for town/unlocated claims (what tells two towns
+    apart), else null. Label arrays end with None (the null code)."""
+
+    level: np.ndarray  # index into LEVELS
+    area: np.ndarray
+    area_labels: np.ndarray
+    place: np.ndarray
+    place_labels: np.ndarray
 
 
 def _nullable(values: np.ndarray) -> pd.Series:
@@ -122,137 +267,36 @@ def claim_bounds(claims: pd.DataFrame) -> pd.DataFrame:
     """Per-claim bounds for death-toll rows, index aligned with `claims`.
 
     Columns: low (Int64, never null), point (Int64, null unless exact/about), high (Int64,
-    null = unbounded), level (string, one of LEVELS), area (string: governorate code, sorted
-    comma-joined codes for multi_governorate, null for national/unlocated), place_key (the
-    claim's place for town/unlocated claims, else null: what tells two towns apart).
+    null = unbounded), and the claim_places columns.
     """
-    return _bounds(claims).drop(columns="level_code")
+    coded = CodedClaims(claims)
+    low, point, high = coded.bounds
+    counts = pd.DataFrame(
+        {"low": _nullable(low), "point": _nullable(point), "high": _nullable(high)}
+    )
+    return pd.concat([counts, claim_places(claims).reset_index(drop=True)], axis=1).set_axis(
+        claims.index
+    )
 
 
 def claim_places(claims: pd.DataFrame) -> pd.DataFrame:
-    """Where each claim is, for grouping: level, area and place_key as in claim_bounds."""
-    return _places(claims).drop(columns="level_code")
+    """Where each claim is, for grouping; index aligned with `claims`.
 
-
-def _places(claims: pd.DataFrame) -> pd.DataFrame:
-    level, area = _locate(claims)
+    Columns: level (one of LEVELS), area (governorate code, sorted comma-joined codes for
+    multi_governorate, null for national/unlocated), place_key (the claim's place for
+    town/unlocated claims, else null: what tells two towns apart), place (display name).
+    """
+    coded = CodedClaims(claims)
+    rows = np.arange(len(claims))
+    places = coded.places
     return pd.DataFrame(
         {
-            "level": pd.Series(np.asarray(LEVELS, dtype=object)[level], dtype="string").values,
-            "area": area,
-            "place_key": claims["place"].where(pd.Series(level >= 3, index=claims.index)),
-            "level_code": level,
-        },
-        index=claims.index,
-    )
-
-
-def _bounds(claims: pd.DataFrame) -> pd.DataFrame:
-    """claim_bounds plus level_code (index into LEVELS, for sorting levels in that order)."""
-    qualifier, deaths = claims["qualifier"], claims["deaths"]
-    low = claims["deaths_low"].fillna(deaths.where(qualifier.isin(_LOW_FROM_DEATHS))).fillna(0)
-    counts = pd.DataFrame(
-        {
-            "low": low,
-            "point": deaths.where(qualifier.isin(_POINT)),
-            "high": claims["deaths_high"].fillna(deaths.where(qualifier.isin(_HIGH_FROM_DEATHS))),
-        },
-        index=claims.index,
-    )
-    return pd.concat([counts, _places(claims)], axis=1)
-
-
-def _locate(claims: pd.DataFrame) -> tuple[np.ndarray, pd.Series]:
-    """Level code (index into LEVELS) and area key of each claim."""
-    multi = claims["governorates"]
-    listed = np.flatnonzero(multi.notna().to_numpy())
-    joined = np.full(len(claims), None, dtype=object)
-    joined[listed] = [",".join(sorted(set(v))) for v in multi.to_numpy()[listed]]
-    area = claims["governorate"].fillna(pd.Series(joined, index=claims.index, dtype="string"))
-    area = area.where(area != "")
-    no_area = area.isna().to_numpy()
-    is_multi = area.str.contains(",", regex=False).to_numpy(dtype=bool, na_value=False)
-    geo = claims["geo_precision"]
-    level = np.select(
-        [
-            no_area & (geo == "country").to_numpy(dtype=bool, na_value=False),
-            no_area,
-            is_multi,
-            (geo == "town").to_numpy(dtype=bool, na_value=False),
-        ],
-        [0, 4, 1, 3],
-        2,
-    )
-    return level, area
-
-
-def area_names(area: pd.Series, level: pd.Series, place: pd.Series) -> pd.Series:
-    """Display name of a place key: the town, the governorate, "Syria" or several provinces."""
-    found, uniques = pd.factorize(area)
-    names = [", ".join(sorted(GOVERNORATES.get(c, c) for c in key.split(","))) for key in uniques]
-    shown = np.asarray([*names, None], dtype=object)[found]
-    shown[(level == "national").to_numpy(dtype=bool, na_value=False)] = "Syria"
-    named = pd.Series(shown, index=area.index, dtype="string")
-    return place.where(level.isin(("town", "unlocated")), named).astype("string")
-
-
-# The claim columns analytics reads (selecting them first keeps row filtering cheap).
-_USED = ["claim_id", "claim_type", "deaths", "deaths_low", "deaths_high", "qualifier", "victims",
-         "source", "source_kind", "place", "governorate", "governorates", "geo_precision",
-         "date_start", "date_end", "date_precision", "published", "cumulative",
-         "event_type"]  # fmt: skip
-
-
-def _rows(claims: pd.DataFrame, mask: pd.Series, extra: tuple[str, ...] = ()) -> pd.DataFrame:
-    """The used columns (plus `extra`) of the rows where `mask` is true."""
-    return claims[[*_USED, *extra]][mask.to_numpy(dtype=bool, na_value=False)]
-
-
-def _tolls(claims: pd.DataFrame, cumulative: bool) -> pd.DataFrame:
-    is_toll = (claims["claim_type"] == "death_toll") & (claims["cumulative"] == cumulative)
-    return _rows(claims, is_toll)
-
-
-def _events(claims: pd.DataFrame) -> pd.DataFrame:
-    return _rows(claims, claims["claim_type"] == "event")
-
-
-def _is_day(claims: pd.DataFrame) -> np.ndarray:
-    return (claims["date_precision"].isin(DAY_PRECISIONS) & claims["date_start"].notna()).to_numpy(
-        dtype=bool, na_value=False
-    )
-
-
-def _grouped_bounds(rows: pd.DataFrame, key_columns: list[str]) -> pd.DataFrame:
-    """Apply the group bound rule to `rows` (claims + claim_bounds) grouped by key columns.
-
-    Returns the key columns (first row of each group), low, best, high, n_claims, claim_ids.
-    """
-    groups = group_rows([codes(rows[c]) for c in key_columns])
-    low = groups.max(_ints(rows["low"]))
-    point = groups.max(_ints(rows["point"]))
-    high = np.where(
-        groups.any(rows["high"].isna().to_numpy()), _NONE, groups.max(_ints(rows["high"]))
-    )
-    out = rows[[*key_columns, "level"]].iloc[groups.first].reset_index(drop=True)
-    out["low"] = _nullable(low)
-    out["best"] = _nullable(np.maximum(point, low))
-    out["high"] = _nullable(high)
-    out["n_claims"] = groups.sizes.astype(np.int64)
-    out["claim_ids"] = groups.join(rows["claim_id"])
-    return out
-
-
-def _with_bounds(claims: pd.DataFrame) -> pd.DataFrame:
-    return pd.concat([claims, _bounds(claims)], axis=1)
-
-
-def _finish(out: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """Add governorate and display place, select `columns` in order."""
-    level = out["level"]
-    out["governorate"] = out["area"].where(level.isin(("governorate", "town")))
-    out["place"] = area_names(out["area"], level, out["place_key"])
-    return out[columns]
+            "level": coded.level_names(rows),
+            "area": coded.area_names(rows),
+            "place_key": strings(places.place_labels, places.place),
+            "place": coded.place_names(rows),
+        }
+    ).set_axis(claims.index)
 
 
 # ---------------------------------------------------------------- public series
@@ -262,20 +306,57 @@ _DAILY_COLUMNS = ["date", "source", "source_kind", "victims", "level", "governor
                   "place", "low", "best", "high", "n_claims", "claim_ids"]  # fmt: skip
 
 
+def _tolls(coded: CodedClaims, cumulative: bool) -> np.ndarray:
+    is_cumulative = coded.claims["cumulative"].to_numpy(dtype=bool)
+    return coded.isin("claim_type", ("death_toll",)) & (is_cumulative == cumulative)
+
+
+def _grouped_bounds(
+    coded: CodedClaims, rows: np.ndarray, dates: dict[str, pd.Series], texts: list[str]
+) -> pd.DataFrame:
+    """The group bound rule over `rows` grouped by dates, level, area, place and `texts` columns.
+
+    Returns the date columns, texts, level, governorate, area, place, low, best, high, n_claims,
+    claim_ids.
+    """
+    places = coded.places
+    keys = [codes(d.to_numpy()[rows]) for d in dates.values()]
+    keys += [places.level[rows], places.area[rows], places.place[rows]]
+    keys += [coded.codes(c)[rows] for c in texts]
+    groups = group_rows(keys)
+    first = rows[groups.first]
+    low, point, high = (values[rows] for values in coded.bounds)
+    out = pd.DataFrame({name: d.take(first).reset_index(drop=True) for name, d in dates.items()})
+    for column in texts:
+        out[column] = coded.strings(column, first)
+    out["level"] = coded.level_names(first)
+    out["area"] = coded.area_names(first)
+    out["governorate"] = out["area"].where(out["level"].isin(("governorate", "town")))
+    out["place"] = coded.place_names(first)
+    group_low = groups.max(low)
+    out["low"] = _nullable(group_low)
+    out["best"] = _nullable(np.maximum(groups.max(point), group_low))
+    out["high"] = _nullable(np.where(groups.any(high == _NONE), _NONE, groups.max(high)))
+    out["n_claims"] = groups.sizes.astype(np.int64)
+    out["claim_ids"] = groups.join(coded.take("claim_id", rows))
+    return out
+
+
 def daily_deaths(claims: pd.DataFrame) -> pd.DataFrame:
     """Daily death series: one row per day x source x victims x level x place.
 
     Input: any valid claim frame; uses non-cumulative death tolls dated to a day
     (date_precision day/day_inferred). Coarser dates are in `undated_deaths`.
     Columns: date (datetime64[s]), source, source_kind, victims, level, governorate (code,
-    null above governorate level), area (see claim_bounds), place (display name), low, best,
+    null above governorate level), area (see claim_places), place (display name), low, best,
     high (Int64; high null = unbounded), n_claims (int64), claim_ids (comma string).
     Sorted by date, level, area, place, source, victims.
     """
-    tolls = _tolls(claims, cumulative=False)
-    rows = _with_bounds(tolls[_is_day(tolls)]).rename(columns={"date_start": "date"})
-    keys = ["date", "level_code", "area", "place_key", "source", "victims", "source_kind"]
-    return _finish(_grouped_bounds(rows, keys), _DAILY_COLUMNS)
+    coded = CodedClaims(claims)
+    rows = np.flatnonzero(_tolls(coded, cumulative=False) & coded.is_day())
+    dates = {"date": claims["date_start"]}
+    out = _grouped_bounds(coded, rows, dates, ["source", "victims", "source_kind"])
+    return out[_DAILY_COLUMNS]
 
 
 def undated_deaths(claims: pd.DataFrame) -> pd.DataFrame:
@@ -286,15 +367,36 @@ def undated_deaths(claims: pd.DataFrame) -> pd.DataFrame:
     source_kind, victims, level, governorate, area, place, qualifier, low, best, high,
     published, claim_ids (the one claim id). Sorted by date_start, source.
     """
-    tolls = _tolls(claims, cumulative=False)
-    rows = _with_bounds(tolls[~_is_day(tolls)]).reset_index(drop=True)
-    rows["best"] = rows["point"].fillna(rows["low"]).clip(lower=rows["low"])
-    rows["claim_ids"] = rows["claim_id"]
-    columns = ["date_start", "date_end", "date_precision", "source", "source_kind", "victims",
-               "level", "governorate", "area", "place", "qualifier", "low", "best", "high",
-               "published", "claim_ids"]  # fmt: skip
-    rows = rows.sort_values(["date_start", "source"], kind="stable", na_position="last")
-    return _finish(rows.reset_index(drop=True), columns)
+    coded = CodedClaims(claims)
+    rows = np.flatnonzero(_tolls(coded, cumulative=False) & ~coded.is_day())
+    low, _, high = coded.bounds
+    out = _claim_rows(coded, rows, ["date_precision", "source", "source_kind", "victims"])
+    out["qualifier"] = coded.strings("qualifier", rows)
+    out["low"], out["best"], out["high"] = (_nullable(v[rows]) for v in (low, coded.best, high))
+    return _by_date(out)[
+        ["date_start", "date_end", "date_precision", "source", "source_kind", "victims",
+         "level", "governorate", "area", "place", "qualifier", "low", "best", "high",
+         "published", "claim_ids"]
+    ]  # fmt: skip
+
+
+def _claim_rows(coded: CodedClaims, rows: np.ndarray, texts: list[str]) -> pd.DataFrame:
+    """One output row per claim: dates, texts, place columns, published, claim_ids."""
+    out = pd.DataFrame({c: coded.take(c, rows) for c in ("date_start", "date_end")})
+    for column in texts:
+        out[column] = coded.strings(column, rows)
+    out["level"] = coded.level_names(rows)
+    out["area"] = coded.area_names(rows)
+    out["governorate"] = out["area"].where(out["level"].isin(("governorate", "town")))
+    out["place"] = coded.place_names(rows)
+    out["published"] = coded.take("published", rows)
+    out["claim_ids"] = coded.take("claim_id", rows)
+    return out
+
+
+def _by_date(out: pd.DataFrame) -> pd.DataFrame:
+    ordered = out.sort_values(["date_start", "source"], kind="stable", na_position="last")
+    return ordered.reset_index(drop=True)
 
 
 def cumulative_totals(claims: pd.DataFrame) -> pd.DataFrame:
@@ -303,13 +405,13 @@ def cumulative_totals(claims: pd.DataFrame) -> pd.DataFrame:
     One row per as-of date x since date x source x victims x level x place (same bound rule).
     Columns: as_of (date_end, else published), since (date_start), source, source_kind,
     victims, level, governorate, area, place, low, best, high, n_claims, claim_ids.
-    Sorted by as_of, since, level, area, source.
+    Sorted by as_of, since, level, area, place, source, victims.
     """
-    rows = _with_bounds(_tolls(claims, cumulative=True))
-    rows["as_of"] = rows["date_end"].fillna(rows["published"])
-    rows["since"] = rows["date_start"]
-    keys = ["as_of", "since", "level_code", "area", "place_key", "source", "victims", "source_kind"]
-    return _finish(_grouped_bounds(rows, keys), ["as_of", "since", *_DAILY_COLUMNS[1:]])
+    coded = CodedClaims(claims)
+    rows = np.flatnonzero(_tolls(coded, cumulative=True))
+    dates = {"as_of": claims["date_end"].fillna(claims["published"]), "since": claims["date_start"]}
+    out = _grouped_bounds(coded, rows, dates, ["source", "victims", "source_kind"])
+    return out[["as_of", "since", *_DAILY_COLUMNS[1:]]]
 
 
 def event_counts(claims: pd.DataFrame) -> pd.DataFrame:
@@ -321,22 +423,26 @@ def event_counts(claims: pd.DataFrame) -> pd.DataFrame:
     n_sources (int64), sources ("; "-separated, sorted), claim_ids.
     Sorted by date, event_type, level, area, place.
     """
-    events = _events(claims)
-    rows = _with_bounds(events[_is_day(events)]).rename(columns={"date_start": "date"})
-    keys = [codes(rows[c]) for c in ("date", "event_type", "level_code", "area", "place_key")]
-    per_source = group_rows([*keys, codes(rows["source"])])
+    coded = CodedClaims(claims)
+    rows = np.flatnonzero(coded.isin("claim_type", ("event",)) & coded.is_day())
+    places = coded.places
+    keys = [codes(claims["date_start"].to_numpy()[rows]), coded.codes("event_type")[rows],
+            places.level[rows], places.area[rows], places.place[rows]]  # fmt: skip
+    per_source = group_rows([*keys, coded.codes("source")[rows]])
     groups = group_rows([key[per_source.first] for key in keys])
-    first_rows = rows.iloc[per_source.first]
-    out = first_rows[["date", "event_type", "level", "area", "place_key"]].iloc[groups.first]
-    out = out.reset_index(drop=True)
-    out["n_sources"] = groups.sizes.astype(np.int64)
-    out["sources"] = groups.join(first_rows["source"], sep="; ")
     claim_groups = group_rows(keys)
+    first = rows[claim_groups.first]
+    out = pd.DataFrame({"date": coded.take("date_start", first)})
+    out["event_type"] = coded.strings("event_type", first)
+    out["level"] = coded.level_names(first)
+    out["area"] = coded.area_names(first)
+    out["governorate"] = out["area"].where(out["level"].isin(("governorate", "town")))
+    out["place"] = coded.place_names(first)
     out["n_claims"] = claim_groups.sizes.astype(np.int64)
-    out["claim_ids"] = claim_groups.join(rows["claim_id"])
-    columns = ["date", "event_type", "level", "governorate", "area", "place", "n_claims",
-               "n_sources", "sources", "claim_ids"]  # fmt: skip
-    return _finish(out, columns)
+    out["n_sources"] = groups.sizes.astype(np.int64)
+    out["sources"] = groups.join(coded.strings("source", rows[per_source.first]), sep="; ")
+    out["claim_ids"] = claim_groups.join(coded.take("claim_id", rows))
+    return out
 
 
 def undated_events(claims: pd.DataFrame) -> pd.DataFrame:
@@ -345,10 +451,10 @@ def undated_events(claims: pd.DataFrame) -> pd.DataFrame:
     Columns: date_start, date_end, date_precision, event_type, source, source_kind, level,
     governorate, area, place, published, claim_ids.
     """
-    events = _events(claims)
-    rows = _with_bounds(events[~_is_day(events)]).reset_index(drop=True)
-    rows["claim_ids"] = rows["claim_id"]
-    rows = rows.sort_values(["date_start", "source"], kind="stable", na_position="last")
-    columns = ["date_start", "date_end", "date_precision", "event_type", "source", "source_kind",
-               "level", "governorate", "area", "place", "published", "claim_ids"]  # fmt: skip
-    return _finish(rows.reset_index(drop=True), columns)
+    coded = CodedClaims(claims)
+    rows = np.flatnonzero(coded.isin("claim_type", ("event",)) & ~coded.is_day())
+    out = _claim_rows(coded, rows, ["date_precision", "event_type", "source", "source_kind"])
+    return _by_date(out)[
+        ["date_start", "date_end", "date_precision", "event_type", "source", "source_kind",
+         "level", "governorate", "area", "place", "published", "claim_ids"]
+    ]  # fmt: skip
