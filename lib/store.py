@@ -49,8 +49,8 @@ SCHEMA_VERSION = 1
 LOCK_TIMEOUT_S = 15.0  # how long an operation waits for another process to release the file
 # A long ingest lets go of the file every HOLD_S seconds for YIELD_S, so that the dashboard
 # (polling every POLL_S while it waits) gets a turn; this costs the ingest about 5 %.
-HOLD_S = 2.0
-YIELD_S = 0.1
+HOLD_S = 1.0
+YIELD_S = 0.05
 POLL_S = 0.02
 
 Extract = Callable[["Article"], pd.DataFrame]
