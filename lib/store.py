@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -124,7 +125,6 @@ class IngestReport:
     unchanged: int = 0
     failed: list[LoadError] = field(default_factory=list)
     reextracted: int = 0
-    new_ids: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         """One line for people, then one line per failure with its reason."""
@@ -352,7 +352,7 @@ class ClaimStore:
     ) -> IngestReport:
         """Apply `step` to each article, letting go of the file every HOLD_S seconds."""
         report = IngestReport()
-        pending = list(articles)
+        pending = deque(articles)
         rounds = 0
         while pending:
             if rounds:
@@ -361,7 +361,7 @@ class ClaimStore:
             with self._connect() as con:
                 opened = time.monotonic()
                 while pending and time.monotonic() - opened < HOLD_S:
-                    article = pending.pop(0)
+                    article = pending.popleft()
                     try:
                         outcome = step(con, article)
                     except (ValueError, duckdb.Error) as exc:
@@ -371,7 +371,6 @@ class ClaimStore:
                         outcome = "failed"
                     if outcome == "new":
                         report.new += 1
-                        report.new_ids.append(article.article_id)
                     elif outcome == "unchanged":
                         report.unchanged += 1
                     elif outcome == "reextracted":
@@ -416,8 +415,7 @@ class ClaimStore:
             return report
         with self._connect() as con, self._transaction(con):
             outcomes = [(a, self._insert(con, a, claims, version)) for a, claims in prepared]
-        report.new_ids = [a.article_id for a, outcome in outcomes if outcome == "new"]
-        report.new = len(report.new_ids)
+        report.new = sum(outcome == "new" for _, outcome in outcomes)
         report.unchanged = len(outcomes) - report.new
         return report
 
