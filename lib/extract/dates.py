@@ -19,6 +19,8 @@ from spacy.tokens import Doc, Span
 from lib.extract.rules import load_rules
 
 _COMMA_PENALTY = 5
+_YEAR = re.compile(r"\b\d{4}\b")
+_PARSE_BASE = datetime(2012, 12, 31)  # a leap year: any written month and day parse
 _DAY_NUMBER = re.compile(r"(?<!\d)\d{1,2}(?!\d)")
 
 
@@ -97,19 +99,50 @@ def _patterns() -> dict[str, re.Pattern[str]]:
 
 
 @functools.cache
-def _parse(text: str, published: date | None, month_only: bool) -> date | None:
-    """dateparser, cached (~0.5 ms a call): explicit dates relative to the report date."""
-    settings = {"PREFER_DATES_FROM": "past", "REQUIRE_PARTS": ["month"]}
-    if published is not None:
-        settings["RELATIVE_BASE"] = datetime(published.year, published.month, published.day)
+def _gates() -> dict[str, tuple[str, ...]]:
+    """Words without which a pattern cannot match: most sentences skip most regexes."""
+    r = load_rules("dates")
+    months = tuple(m.rstrip(".") for m in r["months"])
+    return {
+        "conflict": ("since",),
+        "conflict_in": tuple(r["conflict_in_nouns"]),
+        "since_date": ("since",),
+        "date": months,
+        "month": months,
+        "weekday": ("day",),
+        **{key: tuple(r[key]) for key in
+           ("same_day", "day_before", "last_week", "this_week", "weekend", "last_month")},
+    }  # fmt: skip
+
+
+@functools.cache
+def _month_day(text: str, month_only: bool) -> date | None:
+    """dateparser on an explicit date, cached by its text alone (~0.5 ms a call, and the
+    same few dates recur across articles); the year is settled by `_explicit_date`."""
+    settings = {"REQUIRE_PARTS": ["month"], "RELATIVE_BASE": _PARSE_BASE}
     if month_only:
         settings["PREFER_DAY_OF_MONTH"] = "first"
     parsed = dateparser.parse(text.replace(" last year", ""), languages=["en"], settings=settings)
-    if parsed is None:
-        return None
-    if " last year" in text and published is not None:
-        return parsed.date().replace(year=published.year - 1)
-    return parsed.date()
+    return parsed.date() if parsed is not None else None
+
+
+def _explicit_date(text: str, published: date | None, month_only: bool) -> date | None:
+    """A written date; without a year, the latest such date not after the report date."""
+    parsed = _month_day(text, month_only)
+    if parsed is None or _YEAR.search(text) or published is None:
+        return parsed
+    year = published.year - 1 if " last year" in text else published.year
+    candidate = parsed.replace(year=year, day=min(parsed.day, 28 if parsed.month == 2 else 30))
+    candidate = parsed.replace(year=year) if _valid(year, parsed) else candidate
+    return candidate if candidate <= published else candidate.replace(year=year - 1)
+
+
+def _valid(year: int, day: date) -> bool:
+    try:
+        day.replace(year=year)
+    except ValueError:  # 29 February
+        return False
+    return True
 
 
 def _weekday(match: re.Match[str], published: date | None) -> When | None:
@@ -137,7 +170,7 @@ def _resolve(kind: str, match: re.Match[str], published: date | None) -> When | 
     if kind in ("date", "month", "since_date"):
         text = match.group(0) if kind == "date" else match.group(1)
         month_only = kind != "date" and not _DAY_NUMBER.search(text)
-        day = _parse(text, published, month_only)
+        day = _explicit_date(text, published, month_only)
         if day is None:
             return None
         if kind == "since_date":
@@ -171,8 +204,12 @@ def find_times(sent: Span, published: date | None) -> list[TimeMention]:
     """Time expressions in one sentence, longest first where they overlap, in text order."""
     text = sent.text
     doc = sent.doc
+    lower = text.lower()
     found: list[tuple[int, int, When]] = []
+    gates = _gates()
     for kind, pattern in _patterns().items():
+        if not any(word in lower for word in gates[kind]):
+            continue
         for match in pattern.finditer(text):
             if any(s < match.end() and match.start() < e for s, e, _ in found):
                 continue

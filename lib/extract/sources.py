@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Span
 
 from lib.extract.matching import Hit, phrase_matcher
 from lib.extract.rules import load_rules
+from lib.extract.text import doc_text
 
 _MAX_NAME = 4
 _MAX_APPOSITION = 12
@@ -403,7 +404,8 @@ def _quoted(sent: Span, index: int) -> bool:
     """Inside quotation marks on its line: a speaker quoted by someone else."""
     doc = sent.doc
     at = doc[index].idx
-    line = doc.text[doc.text.rfind("\n", 0, at) + 1 : at]
+    text = doc_text(doc)
+    line = text[text.rfind("\n", 0, at) + 1 : at]
     return line.count('"') % 2 == 1 or line.count("“") > line.count("”")
 
 

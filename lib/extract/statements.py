@@ -16,6 +16,7 @@ from spacy.tokens import Span
 from lib.extract.matching import Hit, phrase_matcher
 from lib.extract.rules import load_rules
 from lib.extract.sources import Attribution
+from lib.extract.text import doc_text
 
 _TRAILING_WORDS = 3
 _THAT_WINDOW = 10  # "told U.N.-Arab League envoy Kofi Annan on Monday that ..."
@@ -77,7 +78,7 @@ def position_span(
         tail = sent.text.lower().rfind(", according to")
         if tail > 0 and sent.start_char + tail > start:
             end = sent.start_char + tail
-    text = doc.text
+    text = doc_text(doc)
     while start < end and text[start] in _STRIP:
         start += 1
     while end > start and text[end - 1] in _STRIP:

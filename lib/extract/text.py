@@ -34,16 +34,24 @@ class Sentence:
     headline: bool
 
 
+def doc_text(doc: Doc) -> str:
+    """The document's text, built once (`Doc.text` joins every token on each access)."""
+    if "text" not in doc.user_data:
+        doc.user_data["text"] = doc.text
+    return doc.user_data["text"]
+
+
 @Language.component("line_breaks")
 def line_breaks(doc: Doc) -> Doc:
     """Start a sentence after a blank line, or after a line break that ends a short or
     punctuated line (wire copy puts one paragraph per line; hard-wrapped text does not)."""
     ends = load_rules("text")["sentence_end"]
+    text = doc_text(doc)
     for i, token in enumerate(doc[:-1]):
         if "\n" not in token.text and "\n" not in token.whitespace_:
             continue
-        line_start = doc.text.rfind("\n", 0, token.idx) + 1
-        line = doc.text[line_start : token.idx + len(token.text)].strip()
+        line_start = text.rfind("\n", 0, token.idx) + 1
+        line = text[line_start : token.idx + len(token.text)].strip()
         blank = token.text.count("\n") + token.whitespace_.count("\n") > 1
         if blank or len(line) < _WRAP_WIDTH or (line and line[-1] in ends):
             doc[i + 1].is_sent_start = True
@@ -86,7 +94,7 @@ def sentences(doc: Doc, body_start: int) -> list[Sentence]:
     Text before `body_start` is the headline (kept, flagged). A repeated sentence keeps its
     first occurrence, so a caption repeated as the first body line stays the headline.
     """
-    text = doc.text
+    text = doc_text(doc)
     seen: set[str] = set()
     kept: list[Sentence] = []
     paragraph = 0
