@@ -71,8 +71,12 @@ class Comparison:
     published, claim_ids (comma string)."""
 
 
-def compare(claims: pd.DataFrame) -> Comparison:
-    """Group any valid claim frame into questions and answers (see module docstring)."""
+def compare(claims: pd.DataFrame, limit: int | None = None) -> Comparison:
+    """Group any valid claim frame into questions and answers (see module docstring).
+
+    `limit` keeps only the most disputed `limit` questions and their answers: ranking all
+    questions is cheap, building every answer row of a million claims is not.
+    """
     coded = CodedClaims(claims)
     number_answers, number_questions = _numbers(coded)
     topic_answers, topic_questions = _topics(coded)
@@ -85,9 +89,10 @@ def compare(claims: pd.DataFrame) -> Comparison:
         ascending=[False, False, False, True],
         na_position="last",
         kind="stable",
-    ).index.to_numpy()
-    rank = np.empty(len(questions), dtype=np.int64)
-    rank[ranked] = np.arange(len(questions))
+    ).index.to_numpy()[:limit]
+    rank = np.full(len(questions), len(questions), dtype=np.int64)
+    rank[ranked] = np.arange(len(ranked))
+    answers = answers[rank[answers["qcode"].to_numpy()] < len(ranked)]
     value = answers["value"].to_numpy(dtype=np.int64, na_value=_NONE)
     qcode, pos = answers["qcode"].to_numpy(), answers["pos"].to_numpy()
     order = np.lexsort((coded.codes("source")[pos], -value, rank[qcode]))

@@ -188,9 +188,7 @@ class CodedClaims:
         no_gov = gov == len(gov_labels) - 1
         multi = self.claims["governorates"]
         listed = np.flatnonzero(multi.notna().to_numpy() & no_gov)
-        joined = np.asarray(
-            [",".join(sorted(set(v))) for v in multi.to_numpy()[listed]], dtype=object
-        ).astype(str)
+        joined = _join_code_lists(multi.to_numpy()[listed])
         labels = np.unique(np.concatenate([gov_labels[:-1].astype(str), joined]))
         labels = labels[labels != ""]
         area = np.full(len(self), len(labels), dtype=np.int64)
@@ -240,6 +238,24 @@ class CodedClaims:
 
     def area_names(self, rows: np.ndarray) -> pd.Series:
         return strings(self.places.area_labels, self.places.area[rows])
+
+
+def _join_code_lists(lists: np.ndarray) -> np.ndarray:
+    """Each list of governorate codes sorted, de-duplicated and comma-joined (in Arrow)."""
+    nested = pa.array(list(lists), type=pa.list_(pa.large_string()))
+    parent = nested.value_parent_indices().to_numpy()
+    found, labels = encode(nested.flatten().to_numpy(zero_copy_only=False))
+    order = np.lexsort((found, parent))
+    parent, found = parent[order], found[order]
+    keep = np.diff(parent, prepend=-1) != 0
+    keep |= np.diff(found, prepend=-1) != 0
+    keep &= found != len(labels) - 1
+    parent, found = parent[keep], found[keep]
+    offsets = np.append(0, np.cumsum(np.bincount(parent, minlength=len(lists))))
+    values = pa.array(labels[found].tolist(), pa.large_string())
+    lists_array = pa.ListArray.from_arrays(pa.array(offsets.astype(np.int32)), values)
+    joined = pc.binary_join(lists_array, pa.scalar(",", pa.large_string()))
+    return np.asarray(joined.to_pylist(), dtype=str)
 
 
 @dataclass(frozen=True)

@@ -219,3 +219,12 @@ def test_answers_never_exceed_their_largest_claim(make_claims, specs):
         assert value <= deaths[ids.split(",")].max()
     [row] = result.questions.to_dict("records")
     assert row["high"] <= deaths.max() and row["n_sources"] == len({s for s, *_ in specs})
+
+
+def test_limit_keeps_the_most_disputed_questions_and_their_answers(seed_claims):
+    full = compare(seed_claims)
+    top = compare(seed_claims, limit=2)
+    assert list(top.questions["question"]) == list(full.questions["question"][:2])
+    pd.testing.assert_frame_equal(
+        top.answers, full.answers[full.answers["question_id"].isin(top.questions["question_id"])]
+    )
