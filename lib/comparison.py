@@ -50,6 +50,8 @@ _QUESTION_COLUMNS = ["question_id", "question", "kind", "period_start", "period_
                      "area", "n_sources", "sources", "low", "high", "ratio", "contradiction",
                      "claim_ids"]  # fmt: skip
 _UNBOUNDED = np.iinfo(np.int64).max
+_NUMBER_KEYS = ["kind", "metric", "period_start", "period_end", "level", "area"]
+_TOPIC_KEYS = ["kind", "topic", "key_start", "key_end"]
 
 
 @dataclass(frozen=True)
@@ -84,22 +86,41 @@ def compare(claims: pd.DataFrame, limit: int | None = None) -> Comparison:
     questions = pd.concat([number_questions, topic_questions], ignore_index=True)
     answers = pd.concat([number_answers, topic_answers], ignore_index=True)
 
-    ranked = questions.sort_values(
-        ["contradiction", "ratio", "n_sources", "question"],
-        ascending=[False, False, False, True],
-        na_position="last",
-        kind="stable",
-    ).index.to_numpy()[:limit]
+    # Most disputed first; ties keep key order (numbers by metric, date, level, area; topics
+    # by name), so titles are only built for the questions returned.
+    ratio = questions["ratio"].to_numpy()
+    ranked = np.lexsort(
+        (
+            -questions["n_sources"].to_numpy(),
+            -np.where(np.isnan(ratio), -np.inf, ratio),
+            ~questions["contradiction"].to_numpy(),
+        )
+    )[:limit]
     rank = np.full(len(questions), len(questions), dtype=np.int64)
     rank[ranked] = np.arange(len(ranked))
+    selected = questions.take(ranked).reset_index(drop=True)
+    selected["question"], selected["question_id"] = _titles(selected)
     answers = answers[rank[answers["qcode"].to_numpy()] < len(ranked)]
     value = answers["value"].to_numpy(dtype=np.int64, na_value=_NONE)
     qcode, pos = answers["qcode"].to_numpy(), answers["pos"].to_numpy()
     order = np.lexsort((coded.codes("source")[pos], -value, rank[qcode]))
+    answers = answers.take(order).reset_index(drop=True)
+    answers["qcode"] = rank[answers["qcode"].to_numpy()]
     return Comparison(
-        questions=questions.take(ranked)[_QUESTION_COLUMNS].reset_index(drop=True),
-        answers=_answer_table(coded, answers.take(order).reset_index(drop=True), questions),
+        questions=selected[_QUESTION_COLUMNS],
+        answers=_answer_table(coded, answers, selected),
     )
+
+
+def _titles(questions: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Question titles and stable ids ("deaths|all|2012-04-04|2012-04-04|governorate|SY-ID")."""
+    is_topic = (questions["kind"] == "topic").to_numpy()
+    numbers, topics = questions[~is_topic], questions[is_topic]
+    title = pd.concat([_number_titles(numbers), _topic_titles(topics)]).sort_index()
+    ids = pd.concat(
+        [_join_keys(numbers, _NUMBER_KEYS), _join_keys(topics, _TOPIC_KEYS)]
+    ).sort_index()
+    return title.astype("string"), ids.astype("string")
 
 
 def _answer_table(
@@ -245,9 +266,6 @@ def _number_questions(
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(top == low, 1.0, top / low.astype(np.float64))
     out = questions.copy()
-    out["question"] = _number_titles(questions)
-    keys = ["kind", "metric", "period_start", "period_end", "level", "area"]
-    out["question_id"] = _join_keys(questions, keys)
     out["n_sources"] = by_question.sizes.astype(np.int64)
     names = coded.strings("source", answers["pos"].to_numpy()[per_source.first])
     out["sources"] = by_question.join(names, sep="; ")
@@ -325,16 +343,11 @@ def _topics(coded: CodedClaims) -> tuple[pd.DataFrame, pd.DataFrame]:
         {
             "kind": pd.Series(["topic"] * len(groups), dtype="string"),
             "topic": strings(lowered, topic[rows][heads]),
-            "period_start": pd.Series(period_start[heads], dtype="datetime64[s]"),
-            "period_end": pd.Series(period_end[heads], dtype="datetime64[s]"),
+            "topic_title": strings(stripped, topic[rows][heads]),
+            "key_start": pd.Series(period_start[heads], dtype="datetime64[s]"),
+            "key_end": pd.Series(period_end[heads], dtype="datetime64[s]"),
         }
     )
-    questions["question_id"] = _join_keys(questions, list(questions.columns))
-    title = strings(stripped, topic[rows][heads])
-    title = title.str.slice(0, 1).str.upper() + title.str.slice(1)
-    first, last = _date_text(questions["period_start"]), _date_text(questions["period_end"])
-    period = first.where(first == last, first + " to " + last)
-    questions["question"] = (title + " (" + period + ")").fillna(title)
     questions["level"] = questions["area"] = pd.Series([None] * len(groups), dtype="string")
     dates = claims["date_start"].fillna(claims["published"])
     questions["period_start"] = _group_dates(groups, dates.to_numpy()[rows], np.minimum)
@@ -354,6 +367,15 @@ def _topics(coded: CodedClaims) -> tuple[pd.DataFrame, pd.DataFrame]:
     questions["contradiction"] = (n_sources > 1) & (n_positions > 1)
     questions["claim_ids"] = groups.join(answers["claim_ids"])
     return answers, questions
+
+
+def _topic_titles(questions: pd.DataFrame) -> pd.Series:
+    """ "Arms to Syria"; topics answered by events carry their period: "... (2012-06-13)"."""
+    title = questions["topic_title"]
+    title = title.str.slice(0, 1).str.upper() + title.str.slice(1)
+    first, last = _date_text(questions["key_start"]), _date_text(questions["key_end"])
+    period = first.where(first == last, first + " to " + last)
+    return (title + " (" + period + ")").fillna(title)
 
 
 # ---------------------------------------------------------------- small vectorised helpers
