@@ -42,7 +42,7 @@ from lib.extract.sources import (
 )
 from lib.extract.statements import position_span, topic_matcher, topic_of
 from lib.extract.text import Sentence, get_nlp, sentences
-from lib.extract.tolls import Toll, find_tolls, toll_matcher
+from lib.extract.tolls import EARLIER, Toll, find_tolls, toll_matcher
 from lib.geography import resolve_place
 
 if TYPE_CHECKING:
@@ -126,6 +126,7 @@ class _ArticleExtractor:
         self.attributions = [self._attributions(s, memory) for s in self.sentences]
         self.records: list[dict[str, Any]] = []
         self._time_cache: dict[int, list[TimeMention]] = {}
+        self._last_toll: dict[str, Any] | None = None
 
     def _times(self, index: int) -> list[TimeMention]:
         """Time expressions of a sentence (computed once: every claim in it asks)."""
@@ -272,11 +273,18 @@ class _ArticleExtractor:
             count = toll.deaths if toll.deaths is not None else toll.low
             claimed = self._resolve(index, toll.start, toll.end, carry, "death_toll", count)
             fields = _toll_fields(toll)
-            if toll.parent is not None:
-                fields["part_of"] = made[toll.parent]["claim_id"]
+            parent = made[toll.parent] if toll.parent is not None and toll.parent >= 0 else None
+            if toll.parent == EARLIER and self._last_toll is not None:
+                parent = self._last_toll if self._last_toll["sentence_start"] in (
+                    s.start for s in self.sentences[max(0, index - 2) : index]
+                ) else None  # fmt: skip
+            if parent is not None:
+                fields["part_of"] = parent["claim_id"]
                 claimed = replace(claimed, notes=(*claimed.notes, "part of a larger toll"))
             record = self._record("death_toll", sentence, toll.start, toll.end, claimed, **fields)
             made.append(record)
+            if toll.parent is None:
+                self._last_toll = record
         return made
 
     def _events(self, index: int, carry: _Carry) -> list[dict[str, Any]]:
@@ -287,7 +295,8 @@ class _ArticleExtractor:
             claimed = self._resolve(index, event.start, event.end, carry, "event")
             fields: dict[str, Any] = {"event_type": event.event_type}
             source = claimed.source
-            if event.event_type in _CONTROL_EVENTS and source is not None and claimed.where.text:
+            town = claimed.where.precision == "town" and claimed.where.text
+            if event.event_type in _CONTROL_EVENTS and source is not None and town:
                 start, end = position_span(span, source, self.attributions[index])
                 fields["topic"] = f"control of {claimed.where.text}"
                 fields["position"] = self.article.text[start:end]
@@ -359,7 +368,12 @@ class _ArticleExtractor:
         if self.attributions[index]:
             carry.attribution = self.attributions[index][-1]
         times = self._times(index)
-        if times:
+        dated = [r for r in made if r["date_precision"] != "day_inferred"]
+        if dated:
+            last = dated[-1]
+            carry.when = When(last["date_start"], last["date_end"], last["date_precision"],
+                              last["cumulative"])  # fmt: skip
+        elif times:
             carry.when = times[-1].when
         mentions = [m for m in self.hits.places if span.start <= m.start and m.end <= span.end]
         if made:

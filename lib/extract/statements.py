@@ -20,6 +20,7 @@ from lib.extract.text import doc_text
 
 _TRAILING_WORDS = 3
 _THAT_WINDOW = 10  # "told U.N.-Arab League envoy Kofi Annan on Monday that ..."
+_JOINERS = frozenset({",", ";", "while", "but", "and", "whereas", "as", "the", "a", "an"})
 _STRIP = " \t\n,;:.\"'“”‘’"
 
 
@@ -78,6 +79,12 @@ def position_span(
         tail = sent.text.lower().rfind(", according to")
         if tail > 0 and sent.start_char + tail > start:
             end = sent.start_char + tail
+        following = [min(a.start, a.verb) for a in others if min(a.start, a.verb) > after]
+        if following:  # "..., while the opposition says ...": the next speaker's words are theirs
+            cut = min(following)
+            while cut > after and doc[cut - 1].lower_ in _JOINERS:
+                cut -= 1
+            end = min(end, doc[cut].idx)
     text = doc_text(doc)
     while start < end and text[start] in _STRIP:
         start += 1

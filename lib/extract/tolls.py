@@ -24,6 +24,7 @@ from lib.extract.rules import load_rules
 _AFTER_WINDOW = 10
 _BEFORE_GAP = 4
 _VICTIM_WINDOW = 4
+EARLIER = -1  # parent of a sub-count whose toll is in an earlier sentence
 _CLAUSE_BREAKS = frozenset({";", ":", "but", "while", "whereas", "although", "--"})
 _BARE_FOLLOWERS = frozenset({",", ".", ";", "and", ")", "--", "since", "in", "so", "by"})
 
@@ -39,7 +40,7 @@ class Toll:
     high: int | None
     qualifier: str
     victims: str
-    parent: int | None = None  # index, in the same list, of the toll this is a part of
+    parent: int | None = None  # index in the same list of the toll this is part of; -1: earlier
     elliptic: bool = False  # a bare count continuing the toll being talked about
 
 
@@ -137,7 +138,8 @@ def _cue_before(sent: Span, n: NumberMention, hits: list[Hit], others: set[int])
 
 
 def _cue_after(sent: Span, n: NumberMention, hits: list[Hit], others: set[int]) -> Hit | None:
-    """A death cue after the number's noun phrase ("54 people have been KILLED")."""
+    """A death cue after the number's noun phrase ("54 people have been KILLED"); a number
+    coordinated with the next one shares its cue ("40 soldiers and 15 rebels DIED")."""
     speech = _word_sets()[2]
     doc = sent.doc
     labels: dict[int, dict[str, Hit]] = {}
@@ -145,7 +147,8 @@ def _cue_after(sent: Span, n: NumberMention, hits: list[Hit], others: set[int]) 
         labels.setdefault(hit.start, {})[hit.label] = hit
     for i in range(n.end, min(n.end + _AFTER_WINDOW, sent.end)):
         word = doc[i].lower_
-        if i in others or word in _CLAUSE_BREAKS or word in speech:
+        coordinated = i in others and doc[i - 1].lower_ in ("and", ",")
+        if (i in others and not coordinated) or word in _CLAUSE_BREAKS or word in speech:
             return None
         here = labels.get(i, {})
         if "not_death" in here:
@@ -153,6 +156,12 @@ def _cue_after(sent: Span, n: NumberMention, hits: list[Hit], others: set[int]) 
         if "after" in here:
             return None if here["after"].end in others else here["after"]
     return None
+
+
+def _after_not_death(sent: Span, n: NumberMention, hits: list[Hit]) -> bool:
+    """ "... and 5 others were injured": a wounded/arrested cue claims the number."""
+    ends = {h.start for h in hits if h.label == "not_death"}
+    return any(i in ends for i in range(n.end, min(n.end + _VICTIM_WINDOW + 2, sent.end)))
 
 
 def _bare_count(sent: Span, n: NumberMention, hits: list[Hit], coordinated: bool) -> bool:
@@ -185,7 +194,10 @@ def find_tolls(
             subs.append(n)  # "including 49 children and 34 women"
     main = [n for n in live if n not in subs]
     tolls: list[Toll] = []
+    not_death_ends = {h.end for h in hits if h.label == "not_death"}
     for n in main:
+        if n.start in not_death_ends:
+            continue  # "wounded 20"
         others = {m.start for m in main if m is not n}
         before = _cue_before(sent, n, hits, others)
         if before is not None:
@@ -195,11 +207,18 @@ def find_tolls(
         after = _cue_after(sent, n, hits, others)
         if after is not None:
             victims = _victims(hits, n.end, after.start)
+            follows = after.end < sent.end and sent.doc[after.end].lower_ in ("from", "among")
+            if victims == "all" and follows:  # "9 martyrs from the army"
+                victims = _victims(hits, after.end, after.end + _VICTIM_WINDOW)
             tolls.append(Toll(n.start, after.end, n.value, n.low, n.high, n.qualifier, victims))
             continue
         context = toll_in_context or bool(tolls) or any(h.label == "after" for h in hits)
         coordinated = bool(tolls) and tolls[-1].end >= n.start - _AFTER_WINDOW
-        if context and _bare_count(sent, n, hits, coordinated):
+        if (
+            context
+            and _bare_count(sent, n, hits, coordinated)
+            and not _after_not_death(sent, n, hits)
+        ):
             victims = _victims(hits, n.end, _noun_end(sent, n.end))
             if victims == "all" and coordinated:
                 victims = tolls[-1].victims
@@ -212,9 +231,7 @@ def find_tolls(
     tolls.sort(key=lambda t: t.start)
     for n in subs:
         parents = [i for i, t in enumerate(tolls) if t.start < n.start and t.parent is None]
-        if parents:
-            victims = _victims(hits, n.end, _noun_end(sent, n.end))
-            tolls.append(
-                Toll(n.start, n.end, n.value, n.low, n.high, n.qualifier, victims, parents[-1])
-            )
+        victims = _victims(hits, n.end, _noun_end(sent, n.end))
+        parent = parents[-1] if parents else EARLIER
+        tolls.append(Toll(n.start, n.end, n.value, n.low, n.high, n.qualifier, victims, parent))
     return tolls
