@@ -50,6 +50,7 @@ _QUESTION_COLUMNS = ["question_id", "question", "kind", "period_start", "period_
                      "area", "n_sources", "sources", "low", "high", "ratio", "contradiction",
                      "claim_ids"]  # fmt: skip
 _UNBOUNDED = np.iinfo(np.int64).max
+_MISSING = np.iinfo(np.int64).min
 _NUMBER_KEYS = ["kind", "metric", "period_start", "period_end", "level", "area"]
 _TOPIC_KEYS = ["kind", "topic", "key_start", "key_end"]
 
@@ -280,19 +281,28 @@ def _number_questions(
 def _contradictions(question: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
     """Per question: does one source's lower bound exceed another source's upper bound?
 
-    Rows are (question, source) pairs. Compare the two largest lower bounds with the two
-    smallest upper bounds so a source is never compared with itself.
+    Rows are (question, source) pairs sorted by question. Compare the two largest lower bounds
+    with the two smallest upper bounds so a source is never compared with itself (O(n)).
     """
-    by_low = np.lexsort((-low, question))
-    by_high = np.lexsort((high, question))
-    starts = np.flatnonzero(np.diff(question[by_low], prepend=-1))
-    sizes = np.diff(np.append(starts, len(question)))
-    second = np.minimum(starts + 1, len(question) - 1)
-    has_two = sizes > 1
-    low1, high1 = low[by_low[starts]], high[by_high[starts]]
-    low2 = np.where(has_two, low[by_low[second]], -1)
-    high2 = np.where(has_two, high[by_high[second]], _UNBOUNDED)
-    same = by_low[starts] == by_high[starts]
+    starts = np.flatnonzero(np.diff(question, prepend=-1))
+    if not len(starts):
+        return np.zeros(0, dtype=bool)
+    group = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, len(question))))
+    index = np.arange(len(question))
+
+    def top_two(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Largest value per question, the row holding it, and the runner-up (or _MISSING)."""
+        best = np.maximum.reduceat(values, starts)
+        holder = np.minimum.reduceat(np.where(values == best[group], index, len(index)), starts)
+        rest = values.copy()
+        rest[holder] = _MISSING
+        return best, holder, np.maximum.reduceat(rest, starts)
+
+    low1, low_holder, low2 = top_two(low)
+    negated_high1, high_holder, negated_high2 = top_two(-high)  # smallest upper bounds
+    high1 = -negated_high1
+    high2 = np.where(negated_high2 == _MISSING, _UNBOUNDED, -negated_high2)
+    same = low_holder == high_holder
     return np.where(same, (low1 > high2) | (low2 > high1), low1 > high1)
 
 

@@ -228,3 +228,22 @@ def test_limit_keeps_the_most_disputed_questions_and_their_answers(seed_claims):
     pd.testing.assert_frame_equal(
         top.answers, full.answers[full.answers["question_id"].isin(top.questions["question_id"])]
     )
+
+
+def test_contradiction_between_three_sources_uses_runner_up_bounds(make_claims):
+    # LCC alone is self-inconsistent (>= 20 in a town, 6 in the province): not a dispute. SOHR's
+    # upper bound of 1 is below LCC's lower bound of 20: a dispute.
+    base = {"governorate": "SY-ID"}
+    town = {"place": "Taftanaz", "geo_precision": "town"}
+    claims = make_claims(
+        {**base, "deaths": 6, "source": "LCC"},
+        {**base, **town, "deaths": 20, "qualifier": "at_least", "source": "LCC"},
+        {**base, "deaths": 0, "qualifier": "at_least", "source": "SANA"},
+    )
+    assert not compare(claims).questions["contradiction"].item()
+    disputed = make_claims(
+        {**base, "deaths": 6, "source": "LCC"},
+        {**base, **town, "deaths": 20, "qualifier": "at_least", "source": "LCC"},
+        {**base, "deaths": 1, "source": "SOHR"},
+    )
+    assert compare(disputed).questions["contradiction"].item()
