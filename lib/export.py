@@ -100,7 +100,9 @@ def view_figure(view: str, claims: pd.DataFrame, metric: str = "best", level: st
     return charts.comparison_figure(charts.comparison_view(claims)[2])
 
 
-def view_rows(view: str, claims: pd.DataFrame, metric: str = "best") -> pd.DataFrame:
+def view_rows(
+    view: str, claims: pd.DataFrame, metric: str = "best", source: str | None = None
+) -> pd.DataFrame:
     """The rows behind a view, with sources and sentences: what its CSV download holds."""
     if view == "comparison":
         return charts.comparison_view(claims)[1]
@@ -108,7 +110,10 @@ def view_rows(view: str, claims: pd.DataFrame, metric: str = "best") -> pd.DataF
         types = ("event",) if metric == "events" else ("death_toll",)
     else:
         types = ("death_toll", "event")
-    return charts.claims_table(claims[claims["claim_type"].isin(types)])
+    shown = claims[claims["claim_type"].isin(types)]
+    if source is not None:
+        shown = shown[shown["source"] == source]
+    return charts.claims_table(shown)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lib import charts
+from lib import charts, export
 from pages import ui
 
 claims = ui.view_claims()
@@ -40,5 +40,4 @@ if values.empty:
 else:
     st.subheader("Values on the map")
     st.dataframe(ui.governorate_table(values), hide_index=True, width="stretch")
-table = charts.claims_table(claims)
-ui.csv_button(table, "syria-map-claims", key="map-csv")
+ui.csv_button(export.view_rows("map", claims, metric, source), "syria-map-claims", key="map-csv")

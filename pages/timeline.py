@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lib import charts, series
+from lib import charts, export, series
 from pages import ui
 
 claims = ui.view_claims()
@@ -35,5 +35,4 @@ if len(undated):
     st.subheader("Death tolls not dated to a single day")
     st.dataframe(undated, hide_index=True, width="stretch")
 
-table = charts.claims_table(claims[claims["claim_type"].isin(("death_toll", "event"))])
-ui.csv_button(table, "syria-timeline-claims", key="timeline-csv")
+ui.csv_button(export.view_rows("timeline", claims), "syria-timeline-claims", key="timeline-csv")

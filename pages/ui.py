@@ -48,9 +48,17 @@ def store() -> ClaimStore:
     return _store(os.environ.get("SYRIA_CLAIMS_DB"))
 
 
-def _version() -> tuple[int, ...]:
-    """Row counts of the store: a review or an ingest changes them and so refreshes the caches."""
+@st.cache_data(show_spinner=False, ttl=2)
+def _counts(path: str | None) -> tuple[int, ...]:
     return tuple(store().counts().values())
+
+
+def _version() -> tuple[int, ...]:
+    """Row counts of the store: a review or an ingest changes them and so refreshes the caches.
+
+    Asked of the database at most every 2 s (a query costs ~40 ms), not on every rerun.
+    """
+    return _counts(os.environ.get("SYRIA_CLAIMS_DB"))
 
 
 @st.cache_data(show_spinner=False, ttl=300, max_entries=4)

@@ -1,7 +1,8 @@
 """Browser test harness: Debian's Chromium through Playwright, and the app on a free local port.
 
 The app runs as `streamlit run dashboard.py` in a subprocess with its own temporary
-SYRIA_CLAIMS_DB, so tests never touch data/claims.duckdb. Every request the page makes is
+SYRIA_CLAIMS_DB holding the hand-checked seed claims, so tests never touch data/claims.duckdb
+and the numbers they expect are counted by hand. Every request the page makes is
 recorded; requests for anything but 127.0.0.1 are aborted and reported (`offsite`).
 """
 
@@ -16,6 +17,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.fixture_store import make_fixture_store
 
 CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]
@@ -63,7 +66,8 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} not found")
     port = _free_port()
-    env = {**os.environ, "SYRIA_CLAIMS_DB": str(tmp_path_factory.mktemp("db") / "claims.duckdb")}
+    db = make_fixture_store(tmp_path_factory.mktemp("db") / "claims.duckdb")
+    env = {**os.environ, "SYRIA_CLAIMS_DB": db}
     log = tmp_path_factory.mktemp("log") / "streamlit.log"
     cmd = [sys.executable, "-m", "streamlit", "run", "dashboard.py",
            "--server.address", "127.0.0.1", "--server.port", str(port)]  # fmt: skip
