@@ -34,7 +34,7 @@ class Span:
     label: str
 
 
-def _piece_markup(piece: str, covering: list[Span], anchored: set[str]) -> str:
+def _piece_markup(piece: str, covering: list[Span], anchored: set[str], focus: str | None) -> str:
     """Wrap one escaped piece of text in a <mark> naming every claim that covers it."""
     text = html.escape(piece)
     if not covering:
@@ -47,15 +47,22 @@ def _piece_markup(piece: str, covering: list[Span], anchored: set[str]) -> str:
             anchored.add(span.claim_id)
             anchors += f'<a id="claim-{html.escape(span.claim_id, quote=True)}"></a>'
     colour = CLAIM_COLOURS.get(main.claim_type, "#EEEEEE")
+    focused = any(s.claim_id == focus for s in covering)
+    outline = ";outline:2px solid #1F2933" if focused else ""
+    classes = f"claim claim-{html.escape(main.claim_type, quote=True)}" + (
+        " claim-focus" if focused else ""
+    )
     return (
-        f'{anchors}<mark class="claim claim-{html.escape(main.claim_type, quote=True)}" '
-        f'style="background:{colour};padding:0 1px;border-radius:2px" title="{title}">'
+        f'{anchors}<mark class="{classes}" '
+        f'style="background:{colour};padding:0 1px;border-radius:2px{outline}" title="{title}">'
         f"{text}</mark>"
     )
 
 
-def highlight_html(text: str, spans: Iterable[Span]) -> str:
+def highlight_html(text: str, spans: Iterable[Span], focus: str | None = None) -> str:
     """The whole text, escaped, with each claim span wrapped in a titled <mark>.
+
+    `focus` (a claim id, e.g. from a Who-says-what link) gets an outline.
 
     Spans outside the text or empty after clipping are ignored rather than raising: a stale
     offset must not hide the article. Newlines are kept by `white-space: pre-wrap`.
@@ -71,7 +78,7 @@ def highlight_html(text: str, spans: Iterable[Span]) -> str:
     parts = []
     for a, b in itertools.pairwise(cuts):
         covering = [s for s in valid if s.start <= a and b <= s.end]
-        parts.append(_piece_markup(text[a:b], covering, anchored))
+        parts.append(_piece_markup(text[a:b], covering, anchored, focus))
     body = "".join(parts)
     return f'<div class="article-text" style="white-space:pre-wrap;line-height:1.6">{body}</div>'
 

@@ -16,8 +16,9 @@ article = ui.pick_article(articles)
 st.subheader(article["title"] or "(untitled)")
 st.caption(ui.article_byline(article, with_title=False))
 mine = claims[claims["article_id"] == article["article_id"]]
+focus = ui.focused_claim(mine)
 st.markdown(highlight.legend_html(), unsafe_allow_html=True)
-st.html(highlight.highlight_html(article["text"], highlight.spans_from_claims(mine)))
+st.html(highlight.highlight_html(article["text"], highlight.spans_from_claims(mine), focus))
 
 st.subheader(f"What was found: {len(mine)} claims")
 table = charts.claims_table(mine).sort_values(["claim_type", "date"])

@@ -420,6 +420,21 @@ def pick_article(articles: pd.DataFrame) -> pd.Series:
     return articles.set_index("article_id", drop=False).loc[picked]
 
 
+def focused_claim(claims: pd.DataFrame) -> str | None:
+    """The claim named by ?claim= (a Who-says-what link), announced above the text; else None."""
+    wanted = st.query_params.get("claim")
+    chosen = claims[claims["claim_id"] == wanted]
+    if chosen.empty:
+        return None
+    row = chosen.iloc[0].to_dict()
+    st.info(
+        f"**{escape_markdown(row['source'])}**: {escape_markdown(charts.claim_what(row))}. "
+        "It is outlined in the text below.",
+        icon=":material/format_quote:",
+    )
+    return str(wanted)
+
+
 def article_byline(article, with_title: bool = True) -> str:
     """Title, outlet and publication date of an article, for a selector or caption."""
     published = article["published"]

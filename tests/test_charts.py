@@ -190,3 +190,10 @@ def test_highlight_ignores_spans_outside_the_text():
         [highlight.Span(3, 99, "event", "e", "e"), highlight.Span(50, 60, "event", "f", "f")],
     )
     assert "sho<a id" in out and "claim-f" not in out
+
+
+def test_highlight_outlines_only_the_focused_claim():
+    spans = [highlight.Span(0, 4, "event", "a", "a"), highlight.Span(5, 9, "event", "b", "b")]
+    out = highlight.highlight_html("aaaa bbbb", spans, focus="b")
+    assert out.count("claim-focus") == 1 and out.count("outline:") == 1
+    assert out.index("claim-focus") > out.index('id="claim-b"')

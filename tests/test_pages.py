@@ -160,3 +160,12 @@ def test_articles_page_highlights_every_claim_of_the_article(app):
     assert "What was found: 18 claims" in [s.value for s in at.subheader]
     at = app("pages/articles.py", article=SEED_003, province="SY-LA")
     assert "What was found: 3 claims" in [s.value for s in at.subheader]
+
+
+def test_a_link_to_one_claim_outlines_it_in_the_article(app):
+    at = app("pages/articles.py", article=SEED_000, claim="619974914cc37569")
+    assert "activist in Binnish" in at.info[0].value and "at least 20 deaths" in at.info[0].value
+    html = at.get("html")[0].proto.body
+    assert html.count("claim-focus") == 1
+    focus = html.index("claim-focus")
+    assert html[focus : html.index("</mark>", focus)].endswith(">at least 20 deaths in Taftanaz")
