@@ -22,11 +22,11 @@ import numpy as np
 import pandas as pd
 
 from lib.series import (
-    _GOVERNORATE,
-    _NONE,
-    _TOWN,
-    _UNLOCATED,
+    GOVERNORATE,
     LEVELS,
+    NO_VALUE,
+    TOWN,
+    UNLOCATED,
     CodedClaims,
     Groups,
     codes,
@@ -34,7 +34,6 @@ from lib.series import (
     strings,
 )
 
-_KINDS = ("deaths", "total", "topic")
 # victims -> (daily metric, running-total metric); unknown/null victims count as "all".
 _METRICS = {
     "all": ("Deaths", "Total killed"),
@@ -102,7 +101,7 @@ def compare(claims: pd.DataFrame, limit: int | None = None) -> Comparison:
     selected = questions.take(ranked).reset_index(drop=True)
     selected["question"], selected["question_id"] = _titles(selected)
     answers = answers[rank[answers["qcode"].to_numpy()] < len(ranked)]
-    value = answers["value"].to_numpy(dtype=np.int64, na_value=_NONE)
+    value = answers["value"].to_numpy(dtype=np.int64, na_value=NO_VALUE)
     qcode, pos = answers["qcode"].to_numpy(), answers["pos"].to_numpy()
     order = np.lexsort((coded.codes("source")[pos], -value, rank[qcode]))
     answers = answers.take(order).reset_index(drop=True)
@@ -175,13 +174,13 @@ def _numbers(coded: CodedClaims) -> tuple[pd.DataFrame, pd.DataFrame]:
     cumulative = claims["cumulative"].to_numpy(dtype=bool)
     dated = claims["date_start"].notna().to_numpy()
     is_toll = coded.isin("claim_type", ("death_toll",))
-    rows = np.flatnonzero(is_toll & (places.level != _UNLOCATED) & (dated | cumulative))
+    rows = np.flatnonzero(is_toll & (places.level != UNLOCATED) & (dated | cumulative))
     end = claims["date_end"].fillna(claims["date_start"])
     period_end = end.mask(claims["cumulative"], claims["date_end"].fillna(claims["published"]))
     victims, victim_labels = coded.encoded("victims")
     metric_of = np.asarray([label if label in _METRICS else "all" for label in victim_labels])
     metric = metric_of[victims]
-    question_level = np.where(places.level == _TOWN, _GOVERNORATE, places.level)
+    question_level = np.where(places.level == TOWN, GOVERNORATE, places.level)
     low, _, high = coded.bounds
     best = coded.best
 
@@ -207,7 +206,7 @@ def _numbers(coded: CodedClaims) -> tuple[pd.DataFrame, pd.DataFrame]:
             "value": pd.array(groups.max(best[rows]), dtype="Int64"),
             "low": pd.array(groups.max(low[rows]), dtype="Int64"),
             "high": pd.Series(pd.array(groups.max(high_rows), dtype="Int64")).mask(
-                groups.any(high_rows == _NONE)
+                groups.any(high_rows == NO_VALUE)
             ),
             "claim_ids": groups.join(coded.take("claim_id", rows)),
         }
@@ -252,12 +251,12 @@ def _number_questions(
     """Per question (row i = qcode i): sources, lowest/highest answer, ratio, contradiction."""
     q = answers["qcode"].to_numpy()
     per_source = group_rows([q, source])
-    high = answers["high"].to_numpy(dtype=np.int64, na_value=_NONE)
+    high = answers["high"].to_numpy(dtype=np.int64, na_value=NO_VALUE)
     # Only a same-level answer bounds the question from above (a town's count does not cap
     # its governorate); a source with none, or an unbounded one, is unbounded.
-    open_high = np.where(own_level, np.where(high == _NONE, _UNBOUNDED, high), _NONE)
+    open_high = np.where(own_level, np.where(high == NO_VALUE, _UNBOUNDED, high), NO_VALUE)
     source_high = per_source.max(open_high)
-    source_high = np.where(source_high == _NONE, _UNBOUNDED, source_high)
+    source_high = np.where(source_high == NO_VALUE, _UNBOUNDED, source_high)
     source_low = per_source.max(answers["low"].to_numpy(dtype=np.int64))
     source_best = per_source.max(answers["value"].to_numpy(dtype=np.int64))
     source_q = q[per_source.first]

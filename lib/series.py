@@ -37,8 +37,9 @@ DAY_PRECISIONS = ("day", "day_inferred")
 _LOW_FROM_DEATHS = ("exact", "about", "at_least", "more_than")
 _HIGH_FROM_DEATHS = ("exact", "about", "up_to")
 _POINT = ("exact", "about")
-_NONE = -1  # "no value" in int64 count arrays (counts are never negative)
-_NATIONAL, _MULTI, _GOVERNORATE, _TOWN, _UNLOCATED = range(len(LEVELS))
+NO_VALUE = -1  # null in int64 count arrays (counts are never negative)
+# Level codes: indexes into LEVELS, so sorting by code sorts by level.
+NATIONAL, MULTI_GOVERNORATE, GOVERNORATE, TOWN, UNLOCATED = range(len(LEVELS))
 
 
 # ---------------------------------------------------------------- grouping machinery
@@ -162,18 +163,17 @@ class CodedClaims:
 
     @cached_property
     def bounds(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Per-claim (low, point, high) int64 arrays by the bound rule; _NONE = null/unbounded."""
-        deaths = self.claims["deaths"].to_numpy(dtype=np.int64, na_value=_NONE)
-        low = self.claims["deaths_low"].to_numpy(dtype=np.int64, na_value=_NONE)
-        high = self.claims["deaths_high"].to_numpy(dtype=np.int64, na_value=_NONE)
+        """Per-claim (low, point, high) int64 arrays by the bound rule (NO_VALUE: null)."""
+        deaths = self.claims["deaths"].to_numpy(dtype=np.int64, na_value=NO_VALUE)
+        low = self.claims["deaths_low"].to_numpy(dtype=np.int64, na_value=NO_VALUE)
+        high = self.claims["deaths_high"].to_numpy(dtype=np.int64, na_value=NO_VALUE)
         low = np.where(
-            low == _NONE, np.where(self.isin("qualifier", _LOW_FROM_DEATHS), deaths, 0), low
+            low == NO_VALUE, np.where(self.isin("qualifier", _LOW_FROM_DEATHS), deaths, 0), low
         )
-        low = np.where(low == _NONE, 0, low)
-        high = np.where(
-            high == _NONE, np.where(self.isin("qualifier", _HIGH_FROM_DEATHS), deaths, _NONE), high
-        )
-        point = np.where(self.isin("qualifier", _POINT), deaths, _NONE)
+        low = np.where(low == NO_VALUE, 0, low)
+        from_deaths = np.where(self.isin("qualifier", _HIGH_FROM_DEATHS), deaths, NO_VALUE)
+        high = np.where(high == NO_VALUE, from_deaths, high)
+        point = np.where(self.isin("qualifier", _POINT), deaths, NO_VALUE)
         return low, point, high
 
     @property
@@ -202,11 +202,11 @@ class CodedClaims:
         is_multi = np.append(np.char.find(labels, ",") >= 0, False)[area]
         level = np.select(
             [no_area & country, no_area, is_multi, town],
-            [_NATIONAL, _UNLOCATED, _MULTI, _TOWN],
-            _GOVERNORATE,
+            [NATIONAL, UNLOCATED, MULTI_GOVERNORATE, TOWN],
+            GOVERNORATE,
         ).astype(np.int64)
         place, place_labels = self.encoded("place")
-        place = np.where(level >= _TOWN, place, len(place_labels) - 1)
+        place = np.where(level >= TOWN, place, len(place_labels) - 1)
         area_labels = np.asarray([*labels, None], dtype=object)
         return Places(level, area, area_labels, place, place_labels)
 
@@ -229,8 +229,8 @@ class CodedClaims:
         table = np.asarray([*names, "Syria", *places.place_labels], dtype=object)
         syria = len(names)
         level = places.level[rows]
-        picked = np.where(level == _NATIONAL, syria, places.area[rows])
-        picked = np.where(level >= _TOWN, syria + 1 + places.place[rows], picked)
+        picked = np.where(level == NATIONAL, syria, places.area[rows])
+        picked = np.where(level >= TOWN, syria + 1 + places.place[rows], picked)
         return strings(table, picked)
 
     def level_names(self, rows: np.ndarray) -> pd.Series:
@@ -272,8 +272,8 @@ class Places:
 
 
 def _nullable(values: np.ndarray) -> pd.Series:
-    """Int64 column from an int64 array where _NONE marks nulls."""
-    return pd.Series(pd.array(values, dtype="Int64")).mask(values == _NONE)
+    """Int64 column from an int64 array where NO_VALUE marks nulls."""
+    return pd.Series(pd.array(values, dtype="Int64")).mask(values == NO_VALUE)
 
 
 # ---------------------------------------------------------------- per-claim views
@@ -352,7 +352,7 @@ def _grouped_bounds(
     group_low = groups.max(low)
     out["low"] = _nullable(group_low)
     out["best"] = _nullable(np.maximum(groups.max(point), group_low))
-    out["high"] = _nullable(np.where(groups.any(high == _NONE), _NONE, groups.max(high)))
+    out["high"] = _nullable(np.where(groups.any(high == NO_VALUE), NO_VALUE, groups.max(high)))
     out["n_claims"] = groups.sizes.astype(np.int64)
     out["claim_ids"] = groups.join(coded.take("claim_id", rows))
     return out
