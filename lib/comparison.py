@@ -31,6 +31,8 @@ from lib.series import (
     Groups,
     codes,
     group_rows,
+    join_runs,
+    ranges,
     strings,
 )
 
@@ -80,14 +82,16 @@ def compare(claims: pd.DataFrame, limit: int | None = None) -> Comparison:
     questions is cheap, building every answer row of a million claims is not.
     """
     coded = CodedClaims(claims)
-    number_answers, number_questions = _numbers(coded)
-    topic_answers, topic_questions = _topics(coded)
+    number_answers, number_questions, number_members = _numbers(coded)
+    topic_answers, topic_questions, topic_members = _topics(coded)
     topic_answers["qcode"] += len(number_questions)
+    topic_answers["member_start"] += len(number_members)
     questions = pd.concat([number_questions, topic_questions], ignore_index=True)
     answers = pd.concat([number_answers, topic_answers], ignore_index=True)
+    members = np.concatenate([number_members, topic_members])
 
     # Most disputed first; ties keep key order (numbers by metric, date, level, area; topics
-    # by name), so titles are only built for the questions returned.
+    # by name), so titles and id lists are only built for the questions returned.
     ratio = questions["ratio"].to_numpy()
     ranked = np.lexsort(
         (
@@ -98,14 +102,25 @@ def compare(claims: pd.DataFrame, limit: int | None = None) -> Comparison:
     )[:limit]
     rank = np.full(len(questions), len(questions), dtype=np.int64)
     rank[ranked] = np.arange(len(ranked))
-    selected = questions.take(ranked).reset_index(drop=True)
-    selected["question"], selected["question_id"] = _titles(selected)
     answers = answers[rank[answers["qcode"].to_numpy()] < len(ranked)]
     value = answers["value"].to_numpy(dtype=np.int64, na_value=NO_VALUE)
-    qcode, pos = answers["qcode"].to_numpy(), answers["pos"].to_numpy()
-    order = np.lexsort((coded.codes("source")[pos], -value, rank[qcode]))
+    qcode, pos = rank[answers["qcode"].to_numpy()], answers["pos"].to_numpy()
+    source = coded.codes("source")[pos]
+    order = np.lexsort((source, -value, qcode))
     answers = answers.take(order).reset_index(drop=True)
-    answers["qcode"] = rank[answers["qcode"].to_numpy()]
+    qcode, source = qcode[order], source[order]
+
+    # Claim ids of every answer, then of every question (its answers are consecutive).
+    sizes = answers["member_count"].to_numpy()
+    ids = coded.take("claim_id", members[ranges(answers["member_start"].to_numpy(), sizes)])
+    answers["claim_ids"] = join_runs(ids, sizes)
+    answers["qcode"] = qcode
+    selected = questions.take(ranked).reset_index(drop=True)
+    selected["question"], selected["question_id"] = _titles(selected)
+    selected["claim_ids"] = join_runs(ids, np.bincount(qcode, sizes, len(ranked)).astype(np.int64))
+    per_source = group_rows([qcode, source])
+    names = coded.strings("source", answers["pos"].to_numpy()[per_source.first])
+    selected["sources"] = group_rows([qcode[per_source.first]]).join(names, sep="; ")
     return Comparison(
         questions=selected[_QUESTION_COLUMNS],
         answers=_answer_table(coded, answers, selected),
@@ -164,11 +179,12 @@ def format_count(
 # ---------------------------------------------------------------- numbers
 
 
-def _numbers(coded: CodedClaims) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Toll answers (one per question x source x place, max rule, never a sum) and questions.
+def _numbers(coded: CodedClaims) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
+    """Toll answers (one per question x source x place, max rule, never a sum), questions, and
+    the claims behind the answers (`members`; answer i is members[member_start:+member_count]).
 
     Answers hold claim positions and numbers; strings are built once, in final order, by
-    `_answer_table`.
+    `compare` and `_answer_table`.
     """
     claims, places = coded.claims, coded.places
     cumulative = claims["cumulative"].to_numpy(dtype=bool)
@@ -208,7 +224,8 @@ def _numbers(coded: CodedClaims) -> tuple[pd.DataFrame, pd.DataFrame]:
             "high": pd.Series(pd.array(groups.max(high_rows), dtype="Int64")).mask(
                 groups.any(high_rows == NO_VALUE)
             ),
-            "claim_ids": groups.join(coded.take("claim_id", rows)),
+            "member_start": groups.starts,
+            "member_count": groups.sizes,
         }
     )
     heads = first[by_question.first]
@@ -226,7 +243,8 @@ def _numbers(coded: CodedClaims) -> tuple[pd.DataFrame, pd.DataFrame]:
         }
     )
     own_level = places.level[first] == question_level[first]
-    return answers, _number_questions(answers, questions, source[groups.first], own_level, coded)
+    questions = _number_questions(answers, questions, source[groups.first], own_level)
+    return answers, questions, rows[groups.order]
 
 
 def _displays(coded: CodedClaims, pos: np.ndarray) -> pd.Series:
@@ -246,9 +264,9 @@ def _number_questions(
     questions: pd.DataFrame,
     source: np.ndarray,
     own_level: np.ndarray,
-    coded: CodedClaims,
 ) -> pd.DataFrame:
-    """Per question (row i = qcode i): sources, lowest/highest answer, ratio, contradiction."""
+    """Per question (row i = qcode i): number of sources, lowest/highest answer, ratio,
+    contradiction."""
     q = answers["qcode"].to_numpy()
     per_source = group_rows([q, source])
     high = answers["high"].to_numpy(dtype=np.int64, na_value=NO_VALUE)
@@ -267,13 +285,10 @@ def _number_questions(
         ratio = np.where(top == low, 1.0, top / low.astype(np.float64))
     out = questions.copy()
     out["n_sources"] = by_question.sizes.astype(np.int64)
-    names = coded.strings("source", answers["pos"].to_numpy()[per_source.first])
-    out["sources"] = by_question.join(names, sep="; ")
     out["low"] = pd.array(low, dtype="Int64")
     out["high"] = pd.array(top, dtype="Int64")
     out["ratio"] = ratio
     out["contradiction"] = _contradictions(source_q, source_low, source_high)
-    out["claim_ids"] = group_rows([q]).join(answers["claim_ids"])
     return out
 
 
@@ -324,8 +339,9 @@ def _number_titles(questions: pd.DataFrame) -> pd.Series:
 # ---------------------------------------------------------------- topics
 
 
-def _topics(coded: CodedClaims) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """One answer per statement or event that takes a position on a topic, and the topics."""
+def _topics(coded: CodedClaims) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
+    """One answer per statement or event that takes a position on a topic, the topics, and the
+    claims behind the answers (as in `_numbers`)."""
     claims = coded.claims
     topic, topic_labels = coded.encoded("topic")
     is_typed = coded.isin("claim_type", ("statement", "event"))
@@ -344,7 +360,7 @@ def _topics(coded: CodedClaims) -> tuple[pd.DataFrame, pd.DataFrame]:
     nulls = pd.array([None] * len(rows), dtype="Int64")
     answers = pd.DataFrame(
         {"qcode": qcode, "pos": rows, "value": nulls, "low": nulls, "high": nulls,
-         "claim_ids": coded.take("claim_id", rows)}
+         "member_start": np.arange(len(rows)), "member_count": np.ones(len(rows), np.int64)}
     )  # fmt: skip
 
     heads = groups.first
@@ -369,13 +385,10 @@ def _topics(coded: CodedClaims) -> tuple[pd.DataFrame, pd.DataFrame]:
     n_sources = np.bincount(qcode[per_source.first], minlength=len(groups))
     n_positions = np.bincount(qcode[per_position.first], minlength=len(groups))
     questions["n_sources"] = n_sources.astype(np.int64)
-    names = coded.strings("source", rows[per_source.first])
-    questions["sources"] = group_rows([qcode[per_source.first]]).join(names, sep="; ")
     questions["low"] = questions["high"] = pd.array([None] * len(groups), dtype="Int64")
     questions["ratio"] = np.nan
     questions["contradiction"] = (n_sources > 1) & (n_positions > 1)
-    questions["claim_ids"] = groups.join(answers["claim_ids"])
-    return answers, questions
+    return answers, questions, rows
 
 
 def _topic_titles(questions: pd.DataFrame) -> pd.Series:
