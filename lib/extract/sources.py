@@ -22,7 +22,7 @@ from lib.extract.rules import load_rules
 from lib.extract.text import doc_text
 
 _MAX_NAME = 4
-_MAX_APPOSITION = 12
+_MAX_APPOSITION = 20
 _CLAUSE_BREAKS = frozenset({";", "but", "while", "whereas", "although"})
 _CLAUSE_PENALTY = 8
 _QUOTES = frozenset({'"', "“", "”", "''", "``"})
@@ -82,6 +82,7 @@ class _Tables:
     name_stop: frozenset[str]
     pronouns: dict[str, str]
     pronoun_verbs: frozenset[str]
+    delegate_titles: frozenset[str]
 
 
 @functools.cache
@@ -101,6 +102,7 @@ def _tables() -> _Tables:
         name_stop=frozenset(rules["name_stop"]),
         pronouns=rules["pronouns"],
         pronoun_verbs=frozenset(rules["pronoun_verbs"]),
+        delegate_titles=frozenset(rules["delegate_titles"]),
     )
 
 
@@ -204,8 +206,17 @@ class _Finder:
         known = self.memory.names.get(doc[end - 1].lower_)
         if known is not None:
             return Attribution(known, text_start, end, -1, text)
-        kind = _title_kind(doc[text_start:start].text) or "activist"
+        kind = _title_kind(doc[text_start:start].text) or self._delegate_kind(text_start, start)
         return Attribution(Speaker(name, kind, True), text_start, end, -1, text)
+
+    def _delegate_kind(self, start: int, end: int) -> str:
+        """A spokesman speaks for the organisation last quoted ("the White House said ...
+        spokesman Jay Carney told reporters"); other unknown people count as activists."""
+        titles = {t.lower_ for t in self.doc[start:end]}
+        group = self.memory.last_group
+        if group is not None and titles & self.t.delegate_titles:
+            return group[0].kind
+        return "activist"
 
     def _generic(self, noun: Hit, place: str | None, end: int) -> Attribution:
         doc = self.doc
