@@ -197,7 +197,7 @@ def province_map(
     _layout(fig, title, f"{metric_label}. Markers: place-level claims by source.", height=560)
     fig.update_layout(
         map={"style": "white-bg", "center": SYRIA_CENTER, "zoom": SYRIA_ZOOM},
-        legend={"x": 0.01, "y": 0.02, "bgcolor": "rgba(255,255,255,0.8)"},
+        legend={"x": 0.01, "y": 0.99, "yanchor": "top", "bgcolor": "rgba(255,255,255,0.8)"},
         annotations=[
             {
                 "text": MAP_CREDIT,
@@ -345,12 +345,12 @@ def compact(fig: go.Figure, height: int = 400) -> go.Figure:
     """A smaller copy for the overview: no subtitle, range slider or subplot titles; a wider map."""
     small = go.Figure(fig)
     small.update_layout(height=height, title_subtitle_text="", margin={"t": 50})
-    small.update_layout(legend={"orientation": "h", "x": 0, "y": -0.15, "yanchor": "top"})
     if small.layout.map.zoom is not None:
-        small.update_layout(map_zoom=SYRIA_ZOOM - 0.8, legend={"y": 0.02, "yanchor": "bottom"})
+        small.update_layout(map_zoom=SYRIA_ZOOM - 0.8)
+    else:
+        small.update_layout(legend={"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top"})
     small.update_xaxes(rangeslider_visible=False)
-    credit = [a for a in small.layout.annotations if a.text == MAP_CREDIT]
-    small.update_layout(annotations=credit)
+    small.layout.annotations = [a for a in small.layout.annotations if a.text == MAP_CREDIT]
     return small
 
 
@@ -425,27 +425,14 @@ def _daily_points(fig: go.Figure, daily: pd.DataFrame, styles: dict) -> None:
         )
 
 
-def timeline_figure(
-    daily: pd.DataFrame, events: pd.DataFrame, styles: dict, level_label: str
-) -> go.Figure:
-    """Daily deaths by source (offset side by side, never summed) over an event-marker strip.
-
-    `daily`: `series.daily_deaths` rows of one level; `events`: `series.event_counts` rows.
-    """
-    fig = make_subplots(
-        rows=2,
-        cols=1,
-        shared_xaxes=True,
-        row_heights=[0.72, 0.28],
-        vertical_spacing=0.1,
-        subplot_titles=("", "Events reported per day (marker size: number of claims)"),
-    )
-    _daily_points(fig, daily, styles)
+def _event_markers(fig: go.Figure, events: pd.DataFrame, row: int) -> None:
+    """One marker row per event type; marker size grows with the number of claims."""
     for event_type, group in events.groupby("event_type", sort=True):
+        label = str(event_type).replace("_", " ")
         fig.add_trace(
             go.Scatter(
                 x=group["date"],
-                y=[str(event_type).replace("_", " ")] * len(group),
+                y=[label] * len(group),
                 mode="markers",
                 marker={
                     "size": 8 + 4 * group["n_claims"].astype(float),
@@ -463,30 +450,51 @@ def timeline_figure(
                     )
                 ),
                 hovertemplate=(
-                    f"<b>{wrap(str(event_type).replace('_', ' '))}</b> · %{{x|%Y-%m-%d}}"
-                    "<br>%{customdata[0]}<br>%{customdata[2]} claim(s) by %{customdata[1]}"
-                    "<extra></extra>"
+                    f"<b>{wrap(label)}</b> · %{{x|%Y-%m-%d}}<br>%{{customdata[0]}}"
+                    "<br>%{customdata[2]} claim(s) by %{customdata[1]}<extra></extra>"
                 ),
             ),
-            row=2,
+            row=row,
             col=1,
         )
+
+
+def timeline_figure(
+    daily: pd.DataFrame, events: pd.DataFrame | None, styles: dict, level_label: str
+) -> go.Figure:
+    """Daily deaths by source (side by side, never summed), over an event strip if `events`.
+
+    `daily`: `series.daily_deaths` rows of one level; `events`: `series.event_counts` rows,
+    or None for the deaths alone (the overview's small chart).
+    """
+    if events is None:
+        fig = make_subplots(rows=1, cols=1)
+    else:
+        strip = 40 + 26 * events["event_type"].nunique()  # one readable row per event type
+        fig = make_subplots(
+            rows=2,
+            cols=1,
+            shared_xaxes=True,
+            row_heights=[360 / (360 + strip), strip / (360 + strip)],
+            vertical_spacing=0.1,
+            subplot_titles=("", "Events reported per day (marker size: number of claims)"),
+        )
+        _event_markers(fig, events, row=2)
+        fig.update_xaxes(rangeslider={"visible": True, "thickness": 0.06}, row=2, col=1)
+    _daily_points(fig, daily, styles)
     _layout(
         fig,
         f"Deaths reported per day, by source ({level_label})",
         "Deaths (people). One marker per source and place; a bar spans the source's lower "
         "and upper bound. Sources are never added together.",
-        height=620,
+        height=420 if events is None else 560 + 26 * events["event_type"].nunique(),
     )
     fig.update_layout(hovermode="closest")
     fig.update_yaxes(title_text="Deaths", rangemode="tozero", row=1, col=1)
-    fig.update_xaxes(rangeslider={"visible": True, "thickness": 0.06}, row=2, col=1)
-    fig.update_xaxes(
-        type="date",
-        showgrid=True,
-        gridcolor="#EEF1F4",
-        range=_day_range(pd.concat([daily["date"], events["date"]])),
-    )
+    if events is not None:
+        fig.update_yaxes(dtick=1, row=2, col=1)  # label every event type
+    days = daily["date"] if events is None else pd.concat([daily["date"], events["date"]])
+    fig.update_xaxes(type="date", showgrid=True, gridcolor="#EEF1F4", range=_day_range(days))
     return fig
 
 
@@ -555,6 +563,10 @@ def comparison_matrix(questions: pd.DataFrame, answers: pd.DataFrame) -> pd.Data
         aggfunc=lambda s: " / ".join(dict.fromkeys(str(v) for v in s if pd.notna(v))),
         sort=False,
     )
+    busiest = (
+        cell.groupby("source")["question_id"].nunique().sort_values(ascending=False, kind="stable")
+    )
+    matrix = matrix[[s for s in busiest.index if s in matrix.columns]]
     head = questions.set_index("question_id")[["question", "n_sources"]].copy()
     head["disagreement"] = [disagreement_label(q) for q in questions.to_dict("records")]
     return head.join(matrix).reset_index()
@@ -696,7 +708,7 @@ def timeline_levels(daily: pd.DataFrame) -> list[str]:
 
 
 def timeline_view(
-    claims: pd.DataFrame, level: str | None = None
+    claims: pd.DataFrame, level: str | None = None, events: bool = True
 ) -> tuple[go.Figure, go.Figure, pd.DataFrame]:
     """Daily figure at one level (default: the most aggregated present), totals panel, and rows."""
     styles = source_styles(claims["source"].dropna())
@@ -704,7 +716,8 @@ def timeline_view(
     levels = timeline_levels(daily)
     level = level if level in levels else (levels[0] if levels else "national")
     rows = daily[daily["level"] == level]
-    fig = timeline_figure(rows, series.event_counts(claims), styles, LEVEL_LABELS[level])
+    strip = series.event_counts(claims) if events else None
+    fig = timeline_figure(rows, strip, styles, LEVEL_LABELS[level])
     return fig, cumulative_figure(series.cumulative_totals(claims), styles), rows
 
 

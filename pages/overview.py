@@ -20,7 +20,8 @@ cols[0].metric("Articles", len(articles))
 cols[1].metric("Claims shown", f"{len(claims)} of {len(everything)}")
 cols[2].metric("Sources shown", claims["source"].nunique())
 if len(published):
-    span = f"{published.min():%b %Y} – {published.max():%b %Y}"
+    first, last = published.min(), published.max()
+    span = f"{first:%b}–{last:%b %Y}" if first.year == last.year else f"{first:%Y}–{last:%Y}"
     cols[3].metric("Articles published", span)
 
 if claims.empty:
@@ -46,7 +47,7 @@ with left:
         on_select=lambda: ui.select_province("overview-map"),
     )
 with right:
-    daily_fig, _, _ = ui.timeline_view(claims, None)
+    daily_fig, _, _ = ui.timeline_view(claims, None, events=False)
     ui.show_chart(charts.compact(daily_fig), "syria-timeline-overview", key="overview-timeline")
 
 st.subheader("Latest claims and the sentences they come from")

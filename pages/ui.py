@@ -125,8 +125,8 @@ def _map_view(_claims: pd.DataFrame, token: str, metric: str, source: str | None
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _timeline_view(_claims: pd.DataFrame, token: str, level: str | None):
-    return charts.timeline_view(_claims, level)
+def _timeline_view(_claims: pd.DataFrame, token: str, level: str | None, events: bool):
+    return charts.timeline_view(_claims, level, events)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -139,9 +139,9 @@ def map_view(claims: pd.DataFrame, metric: str, source: str | None):
     return _map_view(claims, _view_token(), metric, source)
 
 
-def timeline_view(claims: pd.DataFrame, level: str | None):
+def timeline_view(claims: pd.DataFrame, level: str | None, events: bool = True):
     """`charts.timeline_view` of the filtered claims, cached per data version and filter."""
-    return _timeline_view(claims, _view_token(), level)
+    return _timeline_view(claims, _view_token(), level, events)
 
 
 def comparison_view(claims: pd.DataFrame):
@@ -369,8 +369,8 @@ def show_answers(selection, matrix: pd.DataFrame, answers: pd.DataFrame) -> None
     elif rows:
         row, column = rows[0], None
     else:
-        st.caption("Select a row or a cell above to see the sentences behind it.")
-        return
+        st.caption("Showing the first question. Select a row or a cell to see another.")
+        row, column = 0, None
     question_id = matrix.iloc[int(row)]["question_id"]
     shown = answers[answers["question_id"] == question_id]
     if column in set(shown["source"]):
