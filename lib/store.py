@@ -19,13 +19,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from lib.articles import Article, LoadError, read_articles
 from lib.claims import SCHEMA, coerce_claims, empty_claims, validate_claims
 from lib.corrections import (
     CORRECTION_COLUMNS,
@@ -39,9 +40,6 @@ from lib.corrections import (
     parse_value,
 )
 
-if TYPE_CHECKING:
-    from lib.articles import Article, LoadError
-
 REPO = Path(__file__).resolve().parent.parent
 SEEDS_DIR = REPO / "seeds"
 DEFAULT_DB = REPO / "data" / "claims.duckdb"
@@ -54,8 +52,8 @@ HOLD_S = 1.0
 YIELD_S = 0.05
 POLL_S = 0.02
 
-Extract = Callable[["Article"], pd.DataFrame]
-Progress = Callable[["Article", str], None]  # called after each article with its outcome
+Extract = Callable[[Article], pd.DataFrame]
+Progress = Callable[[Article, str], None]  # called after each article with its outcome
 
 _SQL_TYPES = {
     "string": "VARCHAR",
@@ -150,12 +148,6 @@ def _default_extractor(extract: Extract | None, version: str | None) -> tuple[Ex
     return extract, version
 
 
-def _load_error(name: str, reason: str) -> LoadError:
-    from lib.articles import LoadError
-
-    return LoadError(name, reason)
-
-
 def extract_claims(article: Article, extract: Extract, version: str) -> pd.DataFrame:
     """Run the extractor on one article and return a valid claim frame, or raise ValueError.
 
@@ -192,7 +184,7 @@ def preview(
         try:
             frames.append(extract_claims(article, fn, version))
         except ValueError as exc:
-            failed.append(_load_error(article.path or article.article_id, str(exc)))
+            failed.append(LoadError(article.path or article.article_id, str(exc)))
     frames = [f for f in frames if len(f)]
     return (pd.concat(frames, ignore_index=True) if frames else empty_claims()), failed
 
@@ -208,7 +200,9 @@ def _arrow(frame: pd.DataFrame, columns: Iterable[str]) -> pa.Table:
                 [list(v) if v is not None else None for v in values], _ARROW_TYPES[kind]
             )
         elif kind.startswith("datetime"):
-            arrays[col] = pa.array(values, pa.timestamp("s"), from_pandas=True).cast(pa.date32())
+            arrays[col] = pa.array(values, pa.timestamp("s"), from_pandas=True).cast(
+                _ARROW_TYPES[kind]
+            )
         else:
             arrays[col] = pa.array(values, _ARROW_TYPES[kind], from_pandas=True)
     return pa.table(arrays)
@@ -366,7 +360,7 @@ class ClaimStore:
                         outcome = step(con, article)
                     except (ValueError, duckdb.Error) as exc:
                         report.failed.append(
-                            _load_error(article.path or article.article_id, str(exc))
+                            LoadError(article.path or article.article_id, str(exc))
                         )
                         outcome = "failed"
                     if outcome == "new":
@@ -410,7 +404,7 @@ class ClaimStore:
             try:
                 prepared.append((article, extract_claims(article, fn, version)))
             except ValueError as exc:
-                report.failed.append(_load_error(article.path or article.article_id, str(exc)))
+                report.failed.append(LoadError(article.path or article.article_id, str(exc)))
         if report.failed:
             return report
         with self._connect() as con, self._transaction(con):
@@ -505,8 +499,6 @@ class ClaimStore:
 
     def stored_articles(self, not_version: str | None = None) -> list[Article]:
         """Stored articles as `Article`s, optionally only those extracted by another version."""
-        from lib.articles import Article
-
         sql = (
             "SELECT article_id, title, text, published, outlet, url, path, body_start FROM articles"
         )
@@ -664,8 +656,6 @@ def ensure_seeded(
     """Ingest seeds/ into an empty store so a fresh checkout shows data; None if not empty."""
     if store.counts()["articles"]:
         return None
-    from lib.articles import read_articles
-
     articles, errors = read_articles([SEEDS_DIR])
     report = store.ingest(articles, extract, version)
     report.failed[:0] = errors
