@@ -27,8 +27,10 @@ from lib.series import (
     NO_VALUE,
     TOWN,
     UNLOCATED,
+    Claims,
     CodedClaims,
     Groups,
+    coded_claims,
     codes,
     group_rows,
     join_runs,
@@ -75,13 +77,13 @@ class Comparison:
     published, claim_ids (comma string)."""
 
 
-def compare(claims: pd.DataFrame, limit: int | None = None) -> Comparison:
+def compare(claims: Claims, limit: int | None = None) -> Comparison:
     """Group any valid claim frame into questions and answers (see module docstring).
 
     `limit` keeps only the most disputed `limit` questions and their answers: ranking all
     questions is cheap, building every answer row of a million claims is not.
     """
-    coded = CodedClaims(claims)
+    coded = coded_claims(claims)
     number_answers, number_questions, number_members = _numbers(coded)
     topic_answers, topic_questions, topic_members = _topics(coded)
     topic_answers["qcode"] += len(number_questions)

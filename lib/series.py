@@ -282,6 +282,18 @@ class Places:
     place_labels: np.ndarray
 
 
+Claims = pd.DataFrame | CodedClaims  # what the public functions accept
+
+
+def coded_claims(claims: Claims) -> CodedClaims:
+    """The coded view of a claim frame (an existing view is reused, not recomputed).
+
+    Pass one `CodedClaims(frame)` to several functions (daily_deaths, compare...) to factorise
+    the frame once; the frame must not change afterwards.
+    """
+    return claims if isinstance(claims, CodedClaims) else CodedClaims(claims)
+
+
 def _nullable(values: np.ndarray) -> pd.Series:
     """Int64 column from an int64 array where NO_VALUE marks nulls."""
     return pd.Series(pd.array(values, dtype="Int64")).mask(values == NO_VALUE)
@@ -290,31 +302,30 @@ def _nullable(values: np.ndarray) -> pd.Series:
 # ---------------------------------------------------------------- per-claim views
 
 
-def claim_bounds(claims: pd.DataFrame) -> pd.DataFrame:
+def claim_bounds(claims: Claims) -> pd.DataFrame:
     """Per-claim bounds for death-toll rows, index aligned with `claims`.
 
     Columns: low (Int64, never null), point (Int64, null unless exact/about), high (Int64,
     null = unbounded), and the claim_places columns.
     """
-    coded = CodedClaims(claims)
+    coded = coded_claims(claims)
     low, point, high = coded.bounds
     counts = pd.DataFrame(
         {"low": _nullable(low), "point": _nullable(point), "high": _nullable(high)}
     )
-    return pd.concat([counts, claim_places(claims).reset_index(drop=True)], axis=1).set_axis(
-        claims.index
-    )
+    places = claim_places(coded).reset_index(drop=True)
+    return pd.concat([counts, places], axis=1).set_axis(coded.claims.index)
 
 
-def claim_places(claims: pd.DataFrame) -> pd.DataFrame:
+def claim_places(claims: Claims) -> pd.DataFrame:
     """Where each claim is, for grouping; index aligned with `claims`.
 
     Columns: level (one of LEVELS), area (governorate code, sorted comma-joined codes for
     multi_governorate, null for national/unlocated), place_key (the claim's place for
     town/unlocated claims, else null: what tells two towns apart), place (display name).
     """
-    coded = CodedClaims(claims)
-    rows = np.arange(len(claims))
+    coded = coded_claims(claims)
+    rows = np.arange(len(coded))
     places = coded.places
     return pd.DataFrame(
         {
@@ -323,7 +334,7 @@ def claim_places(claims: pd.DataFrame) -> pd.DataFrame:
             "place_key": strings(places.place_labels, places.place),
             "place": coded.place_names(rows),
         }
-    ).set_axis(claims.index)
+    ).set_axis(coded.claims.index)
 
 
 # ---------------------------------------------------------------- public series
@@ -369,7 +380,7 @@ def _grouped_bounds(
     return out
 
 
-def daily_deaths(claims: pd.DataFrame) -> pd.DataFrame:
+def daily_deaths(claims: Claims) -> pd.DataFrame:
     """Daily death series: one row per day x source x victims x level x place.
 
     Input: any valid claim frame; uses non-cumulative death tolls dated to a day
@@ -379,14 +390,14 @@ def daily_deaths(claims: pd.DataFrame) -> pd.DataFrame:
     high (Int64; high null = unbounded), n_claims (int64), claim_ids (comma string).
     Sorted by date, level, area, place, source, victims.
     """
-    coded = CodedClaims(claims)
+    coded = coded_claims(claims)
     rows = np.flatnonzero(_tolls(coded, cumulative=False) & coded.is_day())
-    dates = {"date": claims["date_start"]}
+    dates = {"date": coded.claims["date_start"]}
     out = _grouped_bounds(coded, rows, dates, ["source", "victims", "source_kind"])
     return out[_DAILY_COLUMNS]
 
 
-def undated_deaths(claims: pd.DataFrame) -> pd.DataFrame:
+def undated_deaths(claims: Claims) -> pd.DataFrame:
     """Non-cumulative death tolls without a single day (range, month, year, unknown, or no date).
 
     Reported separately instead of being smeared over days or dropped. One row per claim.
@@ -394,7 +405,7 @@ def undated_deaths(claims: pd.DataFrame) -> pd.DataFrame:
     source_kind, victims, level, governorate, area, place, qualifier, low, best, high,
     published, claim_ids (the one claim id). Sorted by date_start, source.
     """
-    coded = CodedClaims(claims)
+    coded = coded_claims(claims)
     rows = np.flatnonzero(_tolls(coded, cumulative=False) & ~coded.is_day())
     low, _, high = coded.bounds
     out = _claim_rows(coded, rows, ["date_precision", "source", "source_kind", "victims"])
@@ -426,7 +437,7 @@ def _by_date(out: pd.DataFrame) -> pd.DataFrame:
     return ordered.reset_index(drop=True)
 
 
-def cumulative_totals(claims: pd.DataFrame) -> pd.DataFrame:
+def cumulative_totals(claims: Claims) -> pd.DataFrame:
     """Reported running totals ("at least 9,000 since March 2011") as points over report dates.
 
     One row per as-of date x since date x source x victims x level x place (same bound rule).
@@ -434,14 +445,15 @@ def cumulative_totals(claims: pd.DataFrame) -> pd.DataFrame:
     victims, level, governorate, area, place, low, best, high, n_claims, claim_ids.
     Sorted by as_of, since, level, area, place, source, victims.
     """
-    coded = CodedClaims(claims)
+    coded = coded_claims(claims)
     rows = np.flatnonzero(_tolls(coded, cumulative=True))
-    dates = {"as_of": claims["date_end"].fillna(claims["published"]), "since": claims["date_start"]}
+    frame = coded.claims
+    dates = {"as_of": frame["date_end"].fillna(frame["published"]), "since": frame["date_start"]}
     out = _grouped_bounds(coded, rows, dates, ["source", "victims", "source_kind"])
     return out[["as_of", "since", *_DAILY_COLUMNS[1:]]]
 
 
-def event_counts(claims: pd.DataFrame) -> pd.DataFrame:
+def event_counts(claims: Claims) -> pd.DataFrame:
     """Event claims per day x event type x level x place (day-dated events only).
 
     n_claims counts claims (two sources reporting one shelling are two claims); n_sources
@@ -450,10 +462,10 @@ def event_counts(claims: pd.DataFrame) -> pd.DataFrame:
     n_sources (int64), sources ("; "-separated, sorted), claim_ids.
     Sorted by date, event_type, level, area, place.
     """
-    coded = CodedClaims(claims)
+    coded = coded_claims(claims)
     rows = np.flatnonzero(coded.isin("claim_type", ("event",)) & coded.is_day())
     places = coded.places
-    keys = [codes(claims["date_start"].to_numpy()[rows]), coded.codes("event_type")[rows],
+    keys = [codes(coded.claims["date_start"].to_numpy()[rows]), coded.codes("event_type")[rows],
             places.level[rows], places.area[rows], places.place[rows]]  # fmt: skip
     per_source = group_rows([*keys, coded.codes("source")[rows]])
     groups = group_rows([key[per_source.first] for key in keys])
@@ -472,13 +484,13 @@ def event_counts(claims: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def undated_events(claims: pd.DataFrame) -> pd.DataFrame:
+def undated_events(claims: Claims) -> pd.DataFrame:
     """Event claims without a single day, one row per claim.
 
     Columns: date_start, date_end, date_precision, event_type, source, source_kind, level,
     governorate, area, place, published, claim_ids.
     """
-    coded = CodedClaims(claims)
+    coded = coded_claims(claims)
     rows = np.flatnonzero(coded.isin("claim_type", ("event",)) & ~coded.is_day())
     out = _claim_rows(coded, rows, ["date_precision", "event_type", "source", "source_kind"])
     return _by_date(out)[

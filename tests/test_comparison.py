@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lib.comparison import compare, format_count
+from lib.series import CodedClaims, daily_deaths
 
 LCC = "Local Coordination Committees of Syria"
 
@@ -247,3 +248,11 @@ def test_contradiction_between_three_sources_uses_runner_up_bounds(make_claims):
         {**base, "deaths": 1, "source": "SOHR"},
     )
     assert compare(disputed).questions["contradiction"].item()
+
+
+def test_a_shared_coded_view_gives_the_same_comparison(seed_claims):
+    coded = CodedClaims(seed_claims)
+    daily_deaths(coded)  # the view is reused after a series
+    shared, alone = compare(coded), compare(seed_claims)
+    pd.testing.assert_frame_equal(shared.questions, alone.questions)
+    pd.testing.assert_frame_equal(shared.answers, alone.answers)

@@ -4,12 +4,12 @@ import json
 
 import pandas as pd
 import pytest
-from conftest import FIXTURES, SEEDS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lib.claims import article_id_for, coerce_claims, validate_claims
 from lib.series import (
+    CodedClaims,
     claim_bounds,
     cumulative_totals,
     daily_deaths,
@@ -17,6 +17,7 @@ from lib.series import (
     undated_deaths,
     undated_events,
 )
+from tests.conftest import FIXTURES, SEEDS
 
 LCC = "Local Coordination Committees of Syria"
 
@@ -262,3 +263,10 @@ def test_a_large_synthetic_frame_runs():
     daily = daily_deaths(claims)
     tolls = claims[(claims["claim_type"] == "death_toll") & ~claims["cumulative"]]
     assert daily["n_claims"].sum() + len(undated_deaths(claims)) == len(tolls)
+
+
+def test_a_shared_coded_view_gives_the_same_results(seed_claims):
+    coded = CodedClaims(seed_claims)
+    for build in (daily_deaths, undated_deaths, cumulative_totals, event_counts, undated_events,
+                  claim_bounds):  # fmt: skip
+        pd.testing.assert_frame_equal(build(coded), build(seed_claims))
