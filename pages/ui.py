@@ -158,23 +158,23 @@ def _data_span(claims: pd.DataFrame) -> tuple[dt.date, dt.date]:
     return days.min().date(), days.max().date()
 
 
-def _url_values(key: str) -> list[str]:
-    return [v for v in st.query_params.get_all(key) if v]
-
-
-def _parse_day(value: list[str]) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value[0]) if value else None
-    except ValueError:
-        return None
-
-
 def _init_from_url(span: tuple[dt.date, dt.date]) -> None:
-    """Seed the sidebar widgets from the query string once per session (a shared link)."""
-    for url_key, state_key in WIDGETS.items():
-        st.session_state.setdefault(state_key, _url_values(url_key))
-    start = _parse_day(_url_values("start")) or span[0]
-    end = _parse_day(_url_values("end")) or span[1]
+    """Seed the sidebar widgets from the query string once per session (a shared link).
+
+    The URL is parsed by ClaimFilter, which drops invalid values and normalises codes
+    ("sy-id" -> "SY-ID"), so the widgets only ever hold valid options.
+    """
+    url = ClaimFilter.from_query_params({k: st.query_params.get_all(k) for k in URL_KEYS})
+    for state_key, values in (
+        (WIDGETS["province"], url.governorates),
+        (WIDGETS["source"], url.sources),
+        (WIDGETS["kind"], url.source_kinds),
+        (WIDGETS["type"], url.claim_types),
+        (WIDGETS["event"], url.event_types),
+    ):
+        st.session_state.setdefault(state_key, sorted(values))
+    start = url.start or span[0]
+    end = url.end or max(span[1], start)
     st.session_state.setdefault(DATES, (start, end))
 
 

@@ -169,3 +169,10 @@ def test_a_link_to_one_claim_outlines_it_in_the_article(app):
     assert html.count("claim-focus") == 1
     focus = html.index("claim-focus")
     assert html[focus : html.index("</mark>", focus)].endswith(">at least 20 deaths in Taftanaz")
+
+
+def test_a_hand_typed_url_is_normalised_in_the_sidebar_and_the_address(app):
+    at = app(province="sy-id,hm", start="2030-01-01")
+    assert at.multiselect(key="f_province").value == ["SY-HM", "SY-ID"]
+    assert at.query_params["province"] == ["SY-HM", "SY-ID"]
+    assert metric(at, "Claims shown") == "0 of 27"  # nothing after a start in 2030
