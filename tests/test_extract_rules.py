@@ -343,3 +343,33 @@ def test_repeated_lines_and_furniture_are_dropped_and_the_headline_kept():
 def test_claim_ids_are_stable_across_runs():
     text = "At least 12 people were killed in Idlib on Tuesday, the LCC said."
     assert list(claims(text)["claim_id"]) == list(claims(text)["claim_id"])
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [
+        ("Between 20 and 30 people were killed in Hama, activists said.", 20, 30),
+        ("The fighting has killed 5,000-6,000 people, the group said.", 5000, 6000),
+    ],
+)
+def test_ranges_are_intervals(text, low, high):
+    toll = only_toll(text)
+    assert (toll.qualifier, toll.deaths_low, toll.deaths_high) == ("vague", low, high)
+    assert pd.isna(toll.deaths)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "start"),
+    [("Since Friday,", date(2012, 5, 11)), ("In the past 10 days,", date(2012, 5, 7))],
+)
+def test_spans_up_to_the_report_date(phrase, start):
+    toll = only_toll(f"{phrase} at least 80 people have been killed in Homs, activists said.")
+    assert (day(toll.date_start), day(toll.date_end)) == (start, WEDNESDAY)
+    assert toll.date_precision == "range" and not toll.cumulative
+
+
+def test_a_sub_count_keeps_its_own_place_and_the_toll_does_not_take_it():
+    found = tolls("A total of 37 people were killed, including 12 in Daraa, activists said.")
+    total, sub = found.iloc[0], found.iloc[1]
+    assert total.deaths == 37 and pd.isna(total.governorate)
+    assert (sub.deaths, sub.governorate, sub.part_of) == (12, "SY-DR", total.claim_id)

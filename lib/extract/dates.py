@@ -85,9 +85,12 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             rf"\b(?:in|during|of|early|late|mid-?|since) ((?:{months})(?:,? {year})?)\b", flags
         ),
         "weekday": re.compile(
-            rf"\b(?:(?:late|early) )?(?:(on|last|next|by|until|till|this|coming|before) )?"
+            rf"\b(?:(?:late|early) )?(?:(on|last|next|by|until|till|this|coming|before|since) )?"
             rf"({days})(?:'s)?(?: (?:night|morning|evening|afternoon))?\b",
             flags,
+        ),
+        "past_days": re.compile(
+            r"\b(?:in|over|during|within) the (?:past|last|previous) (\w+) (days?|weeks?)\b", flags
         ),
         "same_day": re.compile(rf"\b(?:{_alternation(r['same_day'])})\b", flags),
         "day_before": re.compile(rf"\b(?:{_alternation(r['day_before'])})\b", flags),
@@ -110,6 +113,7 @@ def _gates() -> dict[str, tuple[str, ...]]:
         "date": months,
         "month": months,
         "weekday": ("day",),
+        "past_days": ("past", "last", "previous"),
         **{key: tuple(r[key]) for key in
            ("same_day", "day_before", "last_week", "this_week", "weekend", "last_month")},
     }  # fmt: skip
@@ -145,11 +149,21 @@ def _valid(year: int, day: date) -> bool:
     return True
 
 
+def _count(word: str) -> int | None:
+    """ "10" or "ten" -> 10 (the N of "the past N days")."""
+    if word.isdigit():
+        return int(word)
+    return load_rules("numbers")["units"].get(word.lower())
+
+
 def _weekday(match: re.Match[str], published: date | None) -> When | None:
     if published is None:
         return None
     marker = (match.group(1) or "").lower()
     target = load_rules("dates")["weekdays"].index(match.group(2).lower())
+    if marker == "since":
+        back = (published.weekday() - target) % 7 or 7
+        return When(published - timedelta(days=back), published, "range")
     if marker in load_rules("dates")["future_markers"]:
         ahead = (target - published.weekday()) % 7 or 7
         day = published + timedelta(days=ahead)
@@ -182,6 +196,12 @@ def _resolve(kind: str, match: re.Match[str], published: date | None) -> When | 
         return When(day, day, "day")
     if published is None:
         return None
+    if kind == "past_days":
+        count = _count(match.group(1))
+        if count is None:
+            return None
+        days = count * (7 if match.group(2).lower().startswith("week") else 1)
+        return When(published - timedelta(days=max(days - 1, 0)), published, "range")
     if kind == "same_day":
         return When(published, published, "day")
     if kind == "day_before":

@@ -187,6 +187,11 @@ def find_numbers(sent: Span) -> list[NumberMention]:
         if before is not None and implied != "vague":
             qualifier, start = before[0], i - before[1]
         low, high = _bounds(value, low, high, qualifier)
+        upper = _range_end(words, i, end, t)
+        if upper is not None and value is not None and upper[0] > value:
+            # "between 20 and 30", "20 to 30", "5,000-6,000": an interval, not a number
+            value, low, high, qualifier, end = None, value, upper[0], "vague", upper[1]
+            start = i - 1 if i > 0 and words[i - 1] == "between" else start
         trap = _trap(words, texts, start, i, end, t)
         if trap is None and found and found[-1].trap == "age" and _joined(words, found, offset, i):
             trap = "age"  # the upper end of "aged between 18 and 40"
@@ -204,6 +209,22 @@ def find_numbers(sent: Span) -> list[NumberMention]:
         )
         i = end
     return found
+
+
+def _range_end(words: list[str], i: int, end: int, t: _Tables) -> tuple[int, int] | None:
+    """(upper value, end) when the number at words[i:end] opens a range to another number."""
+    if end + 1 >= len(words):
+        return None
+    link = words[end]
+    between = i > 0 and words[i - 1] == "between"
+    if not (link in ("to", "-") or (link == "and" and between)):
+        return None
+    if link == "-" and not _DIGITS.match(words[i]):
+        return None  # "twenty-five" is parsed as one number; "six-point" stays a trap
+    parsed = _parse_at(words, end + 1, t)
+    if parsed is None or parsed[0] is None:
+        return None
+    return parsed[0], end + 1 + parsed[3]
 
 
 def _joined(words: list[str], found: list[NumberMention], offset: int, i: int) -> bool:

@@ -52,6 +52,7 @@ if TYPE_CHECKING:
 
 EXTRACTOR_VERSION = "rules-2026.11.22"
 _CONTROL_EVENTS = ("takeover", "withdrawal")
+_SUB_PLACE = 3  # tokens after a sub-count that hold its own place: "12 in Daraa"
 
 
 @dataclass(frozen=True)
@@ -161,8 +162,17 @@ class _ArticleExtractor:
         return None, ""
 
     def _resolve(
-        self, index: int, start: int, end: int, carry: _Carry, kind: str, count: int | None = None
+        self,
+        index: int,
+        start: int,
+        end: int,
+        carry: _Carry,
+        kind: str,
+        count: int | None = None,
+        avoid: tuple[tuple[int, int], ...] = (),
     ) -> _Claimed:
+        """Source, place and time of the claim at tokens [start, end) of sentence `index`;
+        places inside `avoid` (the sub-counts of a toll: "including 12 in Daraa") are not its."""
         sentence = self.sentences[index]
         atts = self.attributions[index]
         notes: list[str] = []
@@ -170,7 +180,7 @@ class _ArticleExtractor:
         if source is None:
             source, note = self._inherited_source(index, carry)
             notes += [note] if note else []
-        exclude = [(a.start, a.end) for a in atts]
+        exclude = [(a.start, a.end) for a in atts] + list(avoid)
         span = sentence.span
         mentions = [m for m in self.hits.places if span.start <= m.start and m.end <= span.end]
         where = choose_place(mentions, start, end, self.doc, exclude)
@@ -269,9 +279,10 @@ class _ArticleExtractor:
         hits = within(self.hits.tolls, span.start, span.end)
         tolls = find_tolls(span, find_numbers(span), hits, carry.toll)
         made: list[dict[str, Any]] = []
-        for toll in tolls:
+        for position, toll in enumerate(tolls):
             count = toll.deaths if toll.deaths is not None else toll.low
-            claimed = self._resolve(index, toll.start, toll.end, carry, "death_toll", count)
+            subs = tuple((t.start, t.end + _SUB_PLACE) for t in tolls if t.parent == position)
+            claimed = self._resolve(index, toll.start, toll.end, carry, "death_toll", count, subs)
             fields = _toll_fields(toll)
             parent = made[toll.parent] if toll.parent is not None and toll.parent >= 0 else None
             if toll.parent == EARLIER and self._last_toll is not None:
