@@ -1,13 +1,16 @@
 """Benchmark: filter + daily death series + source comparison on synthetic claims.
 
     python -m benchmarks.bench_analytics [--claims 1000000] [--repeat 3]
+    python -m benchmarks.synthetic 1000000 /tmp/claims.parquet
+    python -m benchmarks.bench_analytics --parquet /tmp/claims.parquet   # RSS without generator
 
 Times are wall-clock seconds, best and median of `--repeat` runs after a warm-up on a small
 frame (first calls pay for lazy imports). "broad" keeps ~all claims (a date range over the
 whole war: the worst case for the series and comparison); "narrow" is one year in one
 province, the usual dashboard view. Each runs with every question's answers built, with
 compare(limit=100) (the page's first screen), and with that plus one CodedClaims view shared by
-the series and the comparison. Peak RSS covers the whole process, generation included.
+the series and the comparison. Peak RSS covers the whole process, generation (or reading)
+included.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from datetime import date
 import pandas as pd
 
 from benchmarks.synthetic import synthetic_claims
+from lib.claims import coerce_claims
 from lib.comparison import compare
 from lib.filters import ClaimFilter
 from lib.series import CodedClaims, daily_deaths
@@ -83,10 +87,20 @@ def main() -> None:
     parser.add_argument("--claims", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--limit", type=int, default=100, help="compare(limit=...) variant")
+    parser.add_argument(
+        "--parquet", help="read claims written by `python -m benchmarks.synthetic N PATH` instead"
+    )
     args = parser.parse_args()
 
-    t_make, claims = timed(lambda: synthetic_claims(args.claims))
-    print(f"generated {len(claims):,} claims in {t_make:.1f} s; peak RSS {peak_rss_mb():.0f} MB")
+    if args.parquet:
+        t_make, claims = timed(lambda: coerce_claims(pd.read_parquet(args.parquet)))
+        what = f"read {args.parquet}"
+    else:
+        t_make, claims = timed(lambda: synthetic_claims(args.claims))
+        what = "generated"
+    size = claims.memory_usage(deep=True).sum() / 2**20
+    print(f"{what}: {len(claims):,} claims ({size:.0f} MB) in {t_make:.1f} s; "
+          f"peak RSS {peak_rss_mb():.0f} MB")  # fmt: skip
     run(synthetic_claims(2_000, seed=1), FILTERS["broad"], None, False)  # warm-up
     load = os.getloadavg()[0]
     print(f"load average before timing: {load:.1f} on {os.cpu_count()} CPUs")
