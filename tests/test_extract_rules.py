@@ -191,7 +191,7 @@ def test_pronoun_resolves_to_the_last_named_speaker():
 def test_unnamed_speaker_with_a_place_and_the_place_of_the_claim():
     toll = only_toll("A resident in Rastan said 16 people were killed in Talbiseh.")
     assert toll.source == "resident in Rastan" and toll.source_kind == "activist"
-    assert toll.place == "Tallbisah" and toll.governorate == "SY-HI"  # GeoNames spelling
+    assert toll.place == "Talbiseh" and toll.governorate == "SY-HI"  # as written
 
 
 def test_unattributed_claims_belong_to_the_outlet():

@@ -198,7 +198,7 @@ class _ArticleExtractor:
             return carry.where, "place from the previous sentence"
         speaker_place = source.speaker.place if source is not None else None
         if speaker_place:
-            place = resolve_place(speaker_place, prefer="town")
+            place = resolve_place(speaker_place)
             if place is not None:
                 mention = PlaceMention(0, 0, place, speaker_place)
                 return Where.of(mention), "place of the speaker"

@@ -46,8 +46,11 @@ class Where:
 
     @classmethod
     def of(cls, mention: PlaceMention) -> Where:
+        """The place as the article names it ("Houla", "al-Haffeh"; the whole country is
+        "Syria"); governorate and point come from the gazetteer."""
         p = mention.place
-        return cls(p.name, p.governorate, None, p.lat, p.lon, p.precision, mention.text)
+        name = p.name if p.precision == "country" else mention.text
+        return cls(name, p.governorate, None, p.lat, p.lon, p.precision, mention.text)
 
 
 UNKNOWN = Where(None, None, None, None, None, "unknown")
