@@ -513,6 +513,16 @@ class ClaimStore:
             for aid, title, text, published, outlet, url, path, body_start in rows
         ]
 
+    def stale_count(self, version: str | None = None) -> int:
+        """How many articles were extracted by another version than `version` (default: the
+        current extractor's): what `reextract` would redo."""
+        _, version = _default_extractor(None, version)
+        with self._connect() as con:
+            return con.execute(
+                "SELECT count(*) FROM articles WHERE extractor_version IS DISTINCT FROM ?",
+                [version],
+            ).fetchone()[0]
+
     def machine_claims(self) -> pd.DataFrame:
         """Claims exactly as the extractor produced them (no corrections)."""
         df = self._query(

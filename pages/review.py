@@ -152,6 +152,22 @@ def edit_section(store: ClaimStore) -> None:
             st.dataframe(history.drop(columns=["claim_id", "article_id"]), hide_index=True)
 
 
+def reextract_section(store: ClaimStore) -> None:
+    stale = store.stale_count()
+    if not stale:
+        return
+    st.subheader("Extractor updated")
+    st.info(
+        f"{stale} article(s) were extracted by another extractor version. Re-extracting "
+        "replaces their machine claims; corrections are kept and re-applied by claim."
+    )
+    if st.button(f"Re-extract {stale} article(s)", key="reextract"):
+        with st.spinner("Re-extracting…"):
+            report = store.reextract()
+        st.session_state["review_message"] = report.summary()
+        _refresh()
+
+
 def queue_section(store: ClaimStore) -> None:
     queue = store.review_queue()
     if queue.empty:
@@ -176,6 +192,7 @@ try:
     with claim_store.session():  # one wait for a busy file per block, not one per read
         ensure_seeded(claim_store)
     upload_section(claim_store)  # extraction runs outside any session: it can be slow
+    reextract_section(claim_store)
     with claim_store.session():
         edit_section(claim_store)
         queue_section(claim_store)

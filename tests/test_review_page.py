@@ -112,3 +112,18 @@ def test_orphaned_corrections_are_listed_for_review(store, seed_claims):
     at = run()
     assert [s.value for s in at.subheader if s.value == "Needs review"]
     assert at.dataframe[-1].value["claim_id"].tolist() == [cid]
+
+
+def test_stale_articles_can_be_reextracted_from_the_page(store, seed_claims):
+    cid = seed_claims.loc[seed_claims["deaths"] == 54, "claim_id"].iloc[0]
+    at = run()
+    assert store.stale_count() == 2  # stored as "hand-checked", the extractor is "fake-1"
+    [button] = [b for b in at.button if b.key == "reextract"]
+    assert button.label == "Re-extract 2 article(s)"
+    button.click()
+    at = run(at)
+    assert at.success[0].value.startswith("new: 0, unchanged: 0, failed: 0, re-extracted: 2")
+    assert store.stale_count() == 0
+    assert set(store.articles()["extractor_version"]) == {"fake-1"}
+    assert cid not in set(store.machine_claims()["claim_id"])  # the regex stand-in differs
+    assert not [b for b in at.button if b.key == "reextract"]
