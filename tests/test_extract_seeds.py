@@ -146,3 +146,24 @@ def test_article_003_statements(seeds):
         "un_international",
         date(2012, 6, 12),
     )
+
+
+COMPARED = ("source", "source_kind", "governorate", "governorates", "date_start", "date_end",
+            "cumulative", "deaths", "qualifier", "victims", "event_type", "topic")  # fmt: skip
+
+
+def test_every_hand_checked_seed_claim_is_found(seeds, seed_claims):
+    extracted = pd.concat([claims for _, claims in seeds.values()], ignore_index=True)
+    for want in seed_claims.itertuples():
+        same = extracted[
+            (extracted["article_id"] == want.article_id)
+            & (extracted["claim_type"] == want.claim_type)
+            & (extracted["sentence_start"] == want.sentence_start)
+        ]
+        key = {"death_toll": "deaths", "event": "event_type", "statement": "source"}
+        column = key[want.claim_type]
+        same = same[same[column] == getattr(want, column)]
+        assert len(same) >= 1, (want.claim_type, want.sentence)
+        got = same.iloc[0]
+        for field in COMPARED:
+            assert _value(got[field]) == _value(getattr(want, field)), (field, want.sentence)
