@@ -54,8 +54,6 @@ _QUESTION_COLUMNS = ["question_id", "question", "kind", "period_start", "period_
                      "claim_ids"]  # fmt: skip
 _UNBOUNDED = np.iinfo(np.int64).max
 _MISSING = np.iinfo(np.int64).min
-_NUMBER_KEYS = ["kind", "metric", "period_start", "period_end", "level", "area"]
-_TOPIC_KEYS = ["kind", "topic", "key_start", "key_end"]
 
 
 @dataclass(frozen=True)
@@ -130,14 +128,44 @@ def compare(claims: Claims, limit: int | None = None) -> Comparison:
 
 
 def _titles(questions: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """Question titles and stable ids ("deaths|all|2012-04-04|2012-04-04|governorate|SY-ID")."""
-    is_topic = (questions["kind"] == "topic").to_numpy()
-    numbers, topics = questions[~is_topic], questions[is_topic]
-    title = pd.concat([_number_titles(numbers), _topic_titles(topics)]).sort_index()
-    ids = pd.concat(
-        [_join_keys(numbers, _NUMBER_KEYS), _join_keys(topics, _TOPIC_KEYS)]
-    ).sort_index()
-    return title.astype("string"), ids.astype("string")
+    """Question titles and stable ids, one Python format per returned question.
+
+    "Deaths 2012-04-04, Idlib" / deaths|all|2012-04-04|2012-04-04|governorate|SY-ID;
+    "Total killed since March 2011 (as of 2012-04-04)"; "Arms to Syria" / topic|arms to syria||;
+    "Control of al-Haffeh (2012-06-13)" / topic|control of al-haffeh|2012-06-13|2012-06-13.
+    """
+    columns = ["kind", "metric", "period_start", "period_end", "level", "area", "area_name",
+               "topic", "topic_title", "key_start", "key_end"]  # fmt: skip
+    values = [_texts(questions[c]) for c in columns]
+    since = _texts(_month_text(questions["period_start"]))
+    titles, ids = [], []
+    for row, month in zip(zip(*values, strict=True), since, strict=True):
+        kind, metric, start, end, level, area, area_name, topic, name, key_start, key_end = row
+        if kind == "topic":
+            title = name[:1].upper() + name[1:]
+            titles.append(f"{title} ({_period(key_start, key_end)})" if key_start else title)
+            ids.append(f"topic|{topic}|{key_start or ''}|{key_end or ''}")
+            continue
+        daily, total = _METRICS[metric]
+        if kind == "total":
+            title = f"{total} since {month}" if month else total
+            title += f" (as of {end})" + ("" if level == "national" else f", {area_name}")
+        else:
+            title = f"{daily} {_period(start, end)}, {area_name}"
+        titles.append(title)
+        ids.append(f"{kind}|{metric}|{start or ''}|{end or ''}|{level}|{area or ''}")
+    return pd.Series(titles, dtype="string"), pd.Series(ids, dtype="string")
+
+
+def _period(start: str | None, end: str | None) -> str:
+    return start if start == end or end is None else f"{start} to {end}"
+
+
+def _texts(column: pd.Series) -> list[str | None]:
+    """Python strings of a column (dates as ISO), None for nulls."""
+    if pd.api.types.is_datetime64_any_dtype(column):
+        column = _date_text(column)
+    return [None if pd.isna(v) else str(v) for v in column.tolist()]
 
 
 def _answer_table(
@@ -322,22 +350,6 @@ def _contradictions(question: np.ndarray, low: np.ndarray, high: np.ndarray) -> 
     return np.where(same, (low1 > high2) | (low2 > high1), low1 > high1)
 
 
-def _number_titles(questions: pd.DataFrame) -> pd.Series:
-    """ "Deaths 2012-04-04, Idlib", "Total killed since March 2011 (as of 2012-04-04)"."""
-    metric = questions["metric"]
-    daily = metric.map({k: v[0] for k, v in _METRICS.items()}).astype("string")
-    total = metric.map({k: v[1] for k, v in _METRICS.items()}).astype("string")
-    start, end = _date_text(questions["period_start"]), _date_text(questions["period_end"])
-    period = start.where(start == end, start + " to " + end)
-    level = questions["level"]
-    place = questions["area_name"]
-    since = _month_text(questions["period_start"])
-    total_title = total + (" since " + since).fillna("") + " (as of " + end + ")"
-    total_title = total_title + (", " + place).where(level != "national", "")
-    deaths_title = daily + " " + period + ", " + place
-    return deaths_title.where(questions["kind"] == "deaths", total_title)
-
-
 # ---------------------------------------------------------------- topics
 
 
@@ -393,15 +405,6 @@ def _topics(coded: CodedClaims) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]
     return answers, questions, rows
 
 
-def _topic_titles(questions: pd.DataFrame) -> pd.Series:
-    """ "Arms to Syria"; topics answered by events carry their period: "... (2012-06-13)"."""
-    title = questions["topic_title"]
-    title = title.str.slice(0, 1).str.upper() + title.str.slice(1)
-    first, last = _date_text(questions["key_start"]), _date_text(questions["key_end"])
-    period = first.where(first == last, first + " to " + last)
-    return (title + " (" + period + ")").fillna(title)
-
-
 # ---------------------------------------------------------------- small vectorised helpers
 
 
@@ -423,15 +426,3 @@ def _month_text(dates: pd.Series) -> pd.Series:
     found, uniques = pd.factorize(dates)
     texts = np.asarray([d.strftime("%B %Y") for d in uniques] + [None], dtype=object)
     return pd.Series(texts[found], index=dates.index, dtype="string")
-
-
-def _join_keys(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
-    """A readable, stable key string from several columns ("deaths|all|2012-04-04|...")."""
-    parts = [
-        _date_text(frame[c]) if pd.api.types.is_datetime64_any_dtype(frame[c]) else frame[c]
-        for c in columns
-    ]
-    key = parts[0].astype("string").fillna("")
-    for part in parts[1:]:
-        key = key + "|" + part.astype("string").fillna("")
-    return key
