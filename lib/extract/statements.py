@@ -20,6 +20,23 @@ from lib.extract.text import doc_text
 
 _TRAILING_WORDS = 3
 _THAT_WINDOW = 10  # "told U.N.-Arab League envoy Kofi Annan on Monday that ..."
+_LEAD_WORDS = frozenset(
+    {
+        "on",
+        "late",
+        "early",
+        "yesterday",
+        "today",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        ",",
+    }
+)
 _JOINERS = frozenset({",", ";", "while", "but", "and", "whereas", "as", "the", "a", "an"})
 _STRIP = " \t\n,;:.\"'“”‘’"
 
@@ -74,6 +91,8 @@ def position_span(
         )
         if that is not None:
             after = that + 1
+        while after < sent.end and doc[after].lower_ in _LEAD_WORDS:
+            after += 1  # "said on Saturday he was ..."
         start = doc[after].idx if after < sent.end else sent.end_char
         end = sent.end_char
         tail = sent.text.lower().rfind(", according to")
