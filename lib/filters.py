@@ -125,8 +125,15 @@ class ClaimFilter:
         return pd.Series(keep, index=claims.index)
 
     def apply(self, claims: pd.DataFrame) -> pd.DataFrame:
-        """The matching claims: same columns, dtypes and row order (index kept)."""
-        return claims if self.is_empty else claims[self.mask(claims).to_numpy()]
+        """The matching claims: same columns, dtypes and row order (index kept).
+
+        When every claim matches, the frame itself is returned (no copy of a million rows;
+        pandas copy-on-write keeps the caller's frame safe).
+        """
+        if self.is_empty:
+            return claims
+        keep = self.mask(claims).to_numpy()
+        return claims if keep.all() else claims[keep]
 
     def _date_mask(self, claims: pd.DataFrame) -> np.ndarray:
         start, end = claims["date_start"], claims["date_end"]
