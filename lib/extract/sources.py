@@ -344,13 +344,20 @@ class _Finder:
     def object(self, start: int) -> Attribution | None:
         """The speaker named right after an inverted verb ("said X", "according to X")."""
         doc, t = self.doc, self.t
-        if start < self.sent.end and doc[start].lower_ in ("the", "a", "an"):
-            start += 1
+        first = start
+        while (
+            start < min(self.sent.end, first + 4)
+            and start not in self.alias_start
+            and (doc[start].lower_ in t.descriptors)
+        ):
+            start += 1  # "according to the Britain-based Observatory"
+        if start not in self.alias_start:
+            start = first + (first < self.sent.end and doc[first].lower_ in ("the", "a", "an"))
         if start >= self.sent.end:
             return None
         if start in self.alias_start:
             hit = self.alias_start[start]
-            return Attribution(self._alias(hit), start, hit.end, -1, doc[start : hit.end].text)
+            return Attribution(self._alias(hit), first, hit.end, -1, doc[first : hit.end].text)
         if doc[start].lower_ in t.pronouns:
             return self._pronoun(start, "said")
         if start in self.generic_start:
@@ -369,7 +376,22 @@ class _Finder:
         if name_start is None or name_start < start:
             return None
         person = self._person(name_start, end)
-        return Attribution(person.speaker, start, end, -1, doc[start:end].text) if person else None
+        if person is None:
+            return None
+        speaker = person.speaker
+        org = self._organisation_after(end)
+        if org is not None and speaker.kind == "activist":
+            speaker = Speaker(speaker.name, org.kind, True, speaker.place)
+        return Attribution(speaker, start, end, -1, doc[start:end].text)
+
+    def _organisation_after(self, end: int) -> Speaker | None:
+        """ "Rami Abdulrahman, director of the Observatory": the organisation a name is from."""
+        if end >= self.sent.end or self.doc[end].text not in (",", "of"):
+            return None
+        for i in range(end + 1, min(end + _MAX_NAME + 3, self.sent.end)):
+            if i in self.alias_start:
+                return self._alias(self.alias_start[i])
+        return None
 
 
 def find_attributions(

@@ -78,7 +78,7 @@ def _word_sets() -> tuple[frozenset[str], ...]:
 def _victims(hits: list[Hit], start: int, end: int) -> str:
     """The first victim noun in tokens [start, end); "all" when the text does not say."""
     for hit in hits:
-        if hit.label.startswith("victim:") and start <= hit.start and hit.end <= end + 2:
+        if hit.label.startswith("victim:") and start <= hit.start < end:
             return hit.label.split(":", 1)[1]
     return "all"
 
@@ -87,7 +87,7 @@ def _noun_end(sent: Span, start: int) -> int:
     """End of the noun phrase right after a number: up to punctuation or a conjunction."""
     doc = sent.doc
     end = start
-    while end < min(start + _VICTIM_WINDOW, sent.end) and doc[end].is_alpha:
+    while end < min(start + _VICTIM_WINDOW, sent.end) and (doc[end].is_alpha or doc[end].is_quote):
         if doc[end].lower_ in ("and", "or", "in", "including", "among", "when", "as", "after"):
             break
         end += 1
