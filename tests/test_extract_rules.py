@@ -373,3 +373,30 @@ def test_a_sub_count_keeps_its_own_place_and_the_toll_does_not_take_it():
     total, sub = found.iloc[0], found.iloc[1]
     assert total.deaths == 37 and pd.isna(total.governorate)
     assert (sub.deaths, sub.governorate, sub.part_of) == (12, "SY-DR", total.claim_id)
+
+
+def test_inverted_attribution_past_descriptors_and_organisation_of_a_name():
+    first = only_toll(
+        "Eleven people died in Hama, according to the London-based Syrian Observatory."
+    )
+    assert (first.source, first.source_kind) == (
+        "Syrian Observatory for Human Rights", "opposition_monitor"
+    )  # fmt: skip
+    second = only_toll(
+        "Nine civilians were killed in Douma, said Ahmad Karimi, a spokesman of the LCC."
+    )
+    assert (second.source, second.source_kind) == ("Ahmad Karimi", "opposition_monitor")
+
+
+def test_headline_toll_with_a_verb_in_the_present():
+    title = "Syria's death toll tops 100 as troops storm Rastan"
+    toll = only_toll("Troops entered Rastan on Monday, activists said.", title=title)
+    assert (toll.deaths, toll.victims, toll.sentence) == (100, "all", title)
+
+
+def test_victims_behind_quotation_marks():
+    assert only_toll('The army said it had killed 30 "terrorists" in Idlib.').victims == "rebels"
+
+
+def test_killed_or_wounded_is_not_a_death_toll():
+    assert tolls("Troops killed or wounded 30 people in Homs, activists said.").empty
