@@ -400,3 +400,11 @@ def test_victims_behind_quotation_marks():
 
 def test_killed_or_wounded_is_not_a_death_toll():
     assert tolls("Troops killed or wounded 30 people in Homs, activists said.").empty
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["U.N. observers were deployed in Homs on Monday.", "France withdrew its ambassador."],
+)
+def test_triggers_about_something_else_are_not_events(text):
+    assert claims(text)["event_type"].dropna().empty

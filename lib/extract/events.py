@@ -1,7 +1,9 @@
 """Violent events: trigger phrases -> an event type of lib.claims.EVENT_TYPES.
 
 A trigger right after a modal, negation or intention ("would pull", "promise to withdraw",
-"stop troop movement", "attempted to capture") did not happen (yet) and is skipped.
+"stop troop movement", "attempted to capture") did not happen (yet) and is skipped; so is a
+trigger next to words that make it about something else ("observers were deployed", "the
+ambassador was withdrawn").
 """
 
 from __future__ import annotations
@@ -34,9 +36,18 @@ def _hypothetical() -> tuple[frozenset[str], int]:
     return frozenset(rules["hypothetical"]), rules["event_clause_window"]
 
 
+@functools.cache
+def _not_near() -> tuple[dict[str, frozenset[str]], int]:
+    """Words that make a trigger about something else: observers deployed, envoys withdrawn."""
+    rules = load_rules("events")
+    table = {kind: frozenset(words) for kind, words in rules["not_near"].items()}
+    return table, rules["not_near_window"]
+
+
 def find_events(sent: Span, hits: list[Hit]) -> list[EventMention]:
     """The first real trigger of each event type in the sentence, in text order."""
     markers, window = _hypothetical()
+    not_near, near = _not_near()
     doc = sent.doc
     seen: set[str] = set()
     found: list[EventMention] = []
@@ -45,6 +56,10 @@ def find_events(sent: Span, hits: list[Hit]) -> list[EventMention]:
             continue
         before = {doc[i].lower_ for i in range(max(sent.start, hit.start - window), hit.start)}
         if before & markers:
+            continue
+        other_topic = not_near.get(hit.label, frozenset())
+        lo, hi = max(sent.start, hit.start - near), min(sent.end, hit.end + near)
+        if other_topic and {doc[i].lower_ for i in range(lo, hi)} & other_topic:
             continue
         seen.add(hit.label)
         found.append(EventMention(hit.start, hit.end, hit.label))
