@@ -376,7 +376,7 @@ def _grouped_bounds(
     out["best"] = _nullable(np.maximum(groups.max(point), group_low))
     out["high"] = _nullable(np.where(groups.any(high == NO_VALUE), NO_VALUE, groups.max(high)))
     out["n_claims"] = groups.sizes.astype(np.int64)
-    out["claim_ids"] = groups.join(coded.take("claim_id", rows))
+    out["claim_ids"] = join_runs(coded.take("claim_id", rows[groups.order]), groups.sizes)
     return out
 
 
@@ -480,7 +480,8 @@ def event_counts(claims: Claims) -> pd.DataFrame:
     out["n_claims"] = claim_groups.sizes.astype(np.int64)
     out["n_sources"] = groups.sizes.astype(np.int64)
     out["sources"] = groups.join(coded.strings("source", rows[per_source.first]), sep="; ")
-    out["claim_ids"] = claim_groups.join(coded.take("claim_id", rows))
+    ids = coded.take("claim_id", rows[claim_groups.order])
+    out["claim_ids"] = join_runs(ids, claim_groups.sizes)
     return out
 
 
