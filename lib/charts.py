@@ -61,7 +61,8 @@ def wrap(text: object, width: int = 70) -> str:
     """Escape untrusted text for a plotly label and wrap it with <br> so tooltips stay narrow."""
     if text is None or (not isinstance(text, str) and pd.isna(text)):
         return ""
-    return "<br>".join(html.escape(line) for line in textwrap.wrap(str(text), width)) or ""
+    lines = textwrap.wrap(str(text), width)
+    return "<br>".join(html.escape(line, quote=False) for line in lines)
 
 
 def source_styles(sources: Iterable[str]) -> dict[str, tuple[str, str]]:
@@ -550,7 +551,8 @@ def cumulative_figure(totals: pd.DataFrame, styles: dict) -> go.Figure:
 def comparison_matrix(questions: pd.DataFrame, answers: pd.DataFrame) -> pd.DataFrame:
     """Questions x sources: each cell is the source's answer (number or position) as displayed.
 
-    The first columns say what the question is and how much sources disagree.
+    The first columns say what the question is, how much sources disagree and, in `answers`,
+    every source's answer on one line so a dispute reads at a glance however many sources.
     """
     cell = answers.assign(
         text=answers["display"].where(answers["display"].notna(), answers["position"])
@@ -569,7 +571,9 @@ def comparison_matrix(questions: pd.DataFrame, answers: pd.DataFrame) -> pd.Data
     matrix = matrix[[s for s in busiest.index if s in matrix.columns]]
     head = questions.set_index("question_id")[["question", "n_sources"]].copy()
     head["disagreement"] = [disagreement_label(q) for q in questions.to_dict("records")]
-    return head.join(matrix).reset_index()
+    short = cell["text"].map(lambda t: textwrap.shorten(str(t), 40, placeholder="…"))
+    head["answers"] = (cell["source"] + ": " + short).groupby(cell["question_id"]).agg(" · ".join)
+    return head.join(matrix, suffixes=("", " (source)")).reset_index()
 
 
 def disagreement_label(question: dict) -> str:
@@ -604,17 +608,28 @@ def style_comparison(matrix: pd.DataFrame) -> pd.io.formats.style.Styler:
 
 def comparison_figure(matrix: pd.DataFrame) -> go.Figure:
     """The who-says-what matrix as a table figure, for PNG/SVG export."""
-    shown = matrix.drop(columns=["question_id"]).fillna("")
-    fills = [disagreement_colour(str(v)) or "white" for v in shown["disagreement"]]
+    names = {
+        "question": "Question",
+        "n_sources": "Sources",
+        "disagreement": "Disagreement",
+        "answers": "What each source says",
+    }
+    shown = matrix[list(names)].fillna("").rename(columns=names)
+    fills = [disagreement_colour(str(v)) or "white" for v in shown["Disagreement"]]
+    widths = {names["answers"]: 90, names["question"]: 30}
+    cells = [[wrap(v, widths.get(c, 14)) for v in shown[c]] for c in shown.columns]
+    row_lines = [max(1 + str(v).count("<br>") for v in row) for row in zip(*cells, strict=True)]
     fig = go.Figure(
         go.Table(
+            columnwidth=[2.2, 0.7, 1.1, 5],
             header={
                 "values": [f"<b>{wrap(c, 30)}</b>" for c in shown.columns],
                 "fill_color": "#E4E7EB",
                 "align": "left",
             },
             cells={
-                "values": [[wrap(v, 40) for v in shown[c]] for c in shown.columns],
+                "values": cells,
+                "height": 26,
                 "fill_color": [fills] * len(shown.columns),
                 "align": "left",
             },
@@ -624,7 +639,7 @@ def comparison_figure(matrix: pd.DataFrame) -> go.Figure:
         fig,
         "Who says what: each source's answer per question",
         "Red: answers cannot all be true. Amber: sources' numbers differ.",
-        height=max(300, 120 + 60 * len(shown)),
+        height=160 + sum(max(26, 20 * lines + 8) for lines in row_lines),
     )
     return fig
 

@@ -58,12 +58,14 @@ def figure_bytes(
     fig: go.Figure,
     fmt: str,
     width: int = IMAGE_SIZE["width"],
-    height: int = IMAGE_SIZE["height"],
+    height: int | None = None,
     scale: float = IMAGE_SIZE["scale"],
 ) -> bytes:
     """Render `fig` as PNG or SVG bytes with plotly.py's bundled plotly.js.
 
-    Raises ExportUnavailableError with an explanation when no Chromium exists.
+    `height` defaults to the standard 800 px, except for a table, which keeps the height it
+    was laid out with so that no row is cut. Raises ExportUnavailableError with an
+    explanation when no Chromium exists.
     """
     if fmt not in ("png", "svg"):
         raise ValueError(f"image format must be png or svg, not {fmt!r}")
@@ -72,6 +74,9 @@ def figure_bytes(
         raise ExportUnavailableError(f"Cannot export images: {problem}")
     import kaleido
 
+    if height is None:
+        is_table = bool(fig.data) and fig.data[0].type == "table"
+        height = int(fig.layout.height) if is_table else IMAGE_SIZE["height"]
     opts = {"format": fmt, "width": width, "height": height, "scale": scale}
     fig = go.Figure(fig).update_xaxes(rangeslider_visible=False)  # interactive only
     with _LOCK:

@@ -32,6 +32,7 @@ event = st.dataframe(
         "question": st.column_config.TextColumn("Question", pinned=True),
         "n_sources": st.column_config.NumberColumn("Sources"),
         "disagreement": st.column_config.TextColumn("Disagreement"),
+        "answers": st.column_config.TextColumn("Side by side", width="large"),
     },
 )
 ui.show_answers(event.selection, matrix, answers)

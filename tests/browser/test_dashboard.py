@@ -6,8 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import re
+import statistics
 import struct
-import time
 from pathlib import Path
 
 import pytest
@@ -86,17 +86,38 @@ def test_every_page_loads_without_error_or_offsite_request(page, app_url, offsit
     assert offsite == []
 
 
+# Records, in ms since navigation start, when the page title and the first chart appear.
+PAINT_PROBE = """
+window.__paint = {};
+new MutationObserver(() => {
+  const p = window.__paint;
+  if (!p.title && document.querySelector('[data-testid=stMainBlockContainer] h1'))
+    p.title = performance.now();
+  if (!p.chart && document.querySelector('.js-plotly-plot .main-svg')) p.chart = performance.now();
+}).observe(document, {subtree: true, childList: true});
+"""
+
+
+@pytest.mark.slow
 def test_first_paint_of_each_page_is_under_two_seconds(page, app_url, offsite):
-    open_page(page, app_url, PAGES[""])  # warm the server: imports and caches
-    timings = {}
+    """Navigation start to the page title on screen, median of three, on a warm server."""
+    page.add_init_script(PAINT_PROBE)
+    for path, title in PAGES.items():  # warm the server's caches and the browser's
+        open_page(page, f"{app_url}/{path}", title)
+    titles, charts = {}, {}
     for path, title in PAGES.items():
-        start = time.perf_counter()
-        page.goto(f"{app_url}/{path}")
-        expect(page.locator("h1").first).to_contain_text(title, timeout=RENDER_TIMEOUT)
-        timings[path or "overview"] = time.perf_counter() - start
-        wait_idle(page)
-    print("first paint (s):", {k: round(v, 2) for k, v in timings.items()})
-    assert max(timings.values()) < 2.0, timings
+        samples = []
+        for _ in range(3):
+            open_page(page, f"{app_url}/{path}", title)
+            page.wait_for_timeout(500)
+            samples.append(page.evaluate("window.__paint"))
+        name = path or "overview"
+        titles[name] = round(statistics.median(s["title"] for s in samples) / 1000, 2)
+        if all("chart" in s for s in samples):
+            charts[name] = round(statistics.median(s["chart"] for s in samples) / 1000, 2)
+    print("title on screen, median of 3 (s):", titles)
+    print("first chart drawn, median of 3 (s):", charts)
+    assert max(titles.values()) < 2.0, titles
     assert offsite == []
 
 
