@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -109,6 +110,12 @@ _REFRESH_STATUS = """UPDATE corrections SET status = CASE
     ELSE 'orphaned' END WHERE article_id = $1"""
 _REFRESH_ALL = """UPDATE corrections SET status = CASE
     WHEN claim_id IN (SELECT claim_id FROM claims) THEN 'active' ELSE 'orphaned' END"""
+
+
+# Streamlit serves sessions from threads of one process. DuckDB shares one database instance
+# per file among a process's connections, and opening one while the last is closing fails
+# ("already attached"): opening and closing are serialised (each takes milliseconds).
+_OPEN_CLOSE = threading.Lock()
 
 
 class StoreBusyError(RuntimeError):
@@ -250,7 +257,8 @@ class ClaimStore:
         deadline = time.monotonic() + self.lock_timeout
         while True:
             try:
-                con = duckdb.connect(str(self.path))
+                with _OPEN_CLOSE:
+                    con = duckdb.connect(str(self.path))
                 break
             except duckdb.IOException as exc:
                 if "lock" not in str(exc).lower():
@@ -265,7 +273,8 @@ class ClaimStore:
         try:
             yield con
         finally:
-            con.close()
+            with _OPEN_CLOSE:
+                con.close()
 
     @contextmanager
     def session(self) -> Iterator[ClaimStore]:
