@@ -231,7 +231,7 @@ class ClaimStore:
     def __init__(self, path: str | os.PathLike[str], lock_timeout: float = LOCK_TIMEOUT_S):
         self.path = Path(path)
         self.lock_timeout = lock_timeout
-        self._session: duckdb.DuckDBPyConnection | None = None
+        self._session = threading.local()  # a session belongs to the thread that opened it
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as con, self._transaction(con):
             for statement in _DDL:
@@ -251,8 +251,9 @@ class ClaimStore:
     def _connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A fresh connection (or the open session's), waiting up to `lock_timeout` for
         another process's lock."""
-        if self._session is not None:
-            yield self._session
+        shared = getattr(self._session, "con", None)
+        if shared is not None:
+            yield shared
             return
         deadline = time.monotonic() + self.lock_timeout
         while True:
@@ -281,11 +282,11 @@ class ClaimStore:
         """Run several operations on one connection: a page render then waits for a busy
         file once, not once per read. Keep it short: it holds the file the whole time."""
         with self._connect() as con:
-            self._session = con
+            self._session.con = con
             try:
                 yield self
             finally:
-                self._session = None
+                self._session.con = None
 
     @staticmethod
     @contextmanager
