@@ -220,7 +220,7 @@ def _numbers(coded: CodedClaims) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray
     cumulative = claims["cumulative"].to_numpy(dtype=bool)
     dated = claims["date_start"].notna().to_numpy()
     is_toll = coded.isin("claim_type", ("death_toll",))
-    rows = np.flatnonzero(is_toll & (places.level != UNLOCATED) & (dated | cumulative))
+    rows = coded.rows(is_toll & (places.level != UNLOCATED) & (dated | cumulative))
     end = claims["date_end"].fillna(claims["date_start"])
     period_end = end.mask(claims["cumulative"], claims["date_end"].fillna(claims["published"]))
     victims, victim_labels = coded.encoded("victims")
@@ -359,7 +359,7 @@ def _topics(coded: CodedClaims) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]
     claims = coded.claims
     topic, topic_labels = coded.encoded("topic")
     is_typed = coded.isin("claim_type", ("statement", "event"))
-    rows = np.flatnonzero(is_typed & (topic != len(topic_labels) - 1))
+    rows = coded.rows(is_typed & (topic != len(topic_labels) - 1))
     is_event = coded.isin("claim_type", ("event",))[rows]
     stripped = np.asarray(
         [t.strip() if t is not None else None for t in topic_labels], dtype=object

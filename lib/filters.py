@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from lib.claims import CLAIM_TYPES, EVENT_TYPES, GOVERNORATE_CODES, SOURCE_KINDS
+from lib.series import CodedClaims
 
 # URL query keys, in the order they are written.
 QUERY_KEYS = ("province", "start", "end", "source", "kind", "type", "event")
@@ -134,6 +135,14 @@ class ClaimFilter:
             return claims
         keep = self.mask(claims).to_numpy()
         return claims if keep.all() else claims[keep]
+
+    def view(self, coded: CodedClaims) -> CodedClaims:
+        """The coded view narrowed to the matching claims: no rows copied, codes shared.
+
+        For pages that keep one `CodedClaims` of the store: series and comparison on the view
+        give the same results as on `apply`'s frame, without copying a million rows.
+        """
+        return coded.where(self.mask(coded.claims).to_numpy())
 
     def _date_mask(self, claims: pd.DataFrame) -> np.ndarray:
         start, end = claims["date_start"], claims["date_end"]

@@ -22,6 +22,7 @@ repeated string copies are far too slow for a million claims.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -137,15 +138,32 @@ def group_rows(keys: list[np.ndarray]) -> Groups:
 class CodedClaims:
     """Integer view of a claim frame: each column factorised once, bounds and places as arrays.
 
-    `rows` arguments are positions (np.ndarray) into the frame.
+    `rows` arguments are positions (np.ndarray) into the frame; `selected` marks the claims the
+    view stands for (all of them unless narrowed with `where`).
     """
 
     def __init__(self, claims: pd.DataFrame):
         self.claims = claims
+        self.selected = np.ones(len(claims), dtype=bool)
         self._encoded: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     def __len__(self) -> int:
+        """Rows of the whole frame (code arrays cover all of them, selected or not)."""
         return len(self.claims)
+
+    def where(self, keep: np.ndarray) -> CodedClaims:
+        """This view narrowed to the claims where `keep` (a bool array over the frame) is true.
+
+        Shares every factorisation already done, so filtering a coded store costs one mask and
+        no string copies (`ClaimFilter.view`).
+        """
+        view = copy.copy(self)
+        view.selected = self.selected & keep
+        return view
+
+    def rows(self, mask: np.ndarray | None = None) -> np.ndarray:
+        """Positions of the selected claims (where `mask` is also true)."""
+        return np.flatnonzero(self.selected if mask is None else self.selected & mask)
 
     def encoded(self, column: str) -> tuple[np.ndarray, np.ndarray]:
         if column not in self._encoded:
@@ -303,38 +321,39 @@ def _nullable(values: np.ndarray) -> pd.Series:
 
 
 def claim_bounds(claims: Claims) -> pd.DataFrame:
-    """Per-claim bounds for death-toll rows, index aligned with `claims`.
+    """Per-claim bounds for death-toll rows, index aligned with the (selected) claims.
 
     Columns: low (Int64, never null), point (Int64, null unless exact/about), high (Int64,
     null = unbounded), and the claim_places columns.
     """
     coded = coded_claims(claims)
-    low, point, high = coded.bounds
+    rows = coded.rows()
+    low, point, high = (values[rows] for values in coded.bounds)
     counts = pd.DataFrame(
         {"low": _nullable(low), "point": _nullable(point), "high": _nullable(high)}
     )
     places = claim_places(coded).reset_index(drop=True)
-    return pd.concat([counts, places], axis=1).set_axis(coded.claims.index)
+    return pd.concat([counts, places], axis=1).set_axis(coded.claims.index[rows])
 
 
 def claim_places(claims: Claims) -> pd.DataFrame:
-    """Where each claim is, for grouping; index aligned with `claims`.
+    """Where each claim is, for grouping; index aligned with the (selected) claims.
 
     Columns: level (one of LEVELS), area (governorate code, sorted comma-joined codes for
     multi_governorate, null for national/unlocated), place_key (the claim's place for
     town/unlocated claims, else null: what tells two towns apart), place (display name).
     """
     coded = coded_claims(claims)
-    rows = np.arange(len(coded))
+    rows = coded.rows()
     places = coded.places
     return pd.DataFrame(
         {
             "level": coded.level_names(rows),
             "area": coded.area_names(rows),
-            "place_key": strings(places.place_labels, places.place),
+            "place_key": strings(places.place_labels, places.place[rows]),
             "place": coded.place_names(rows),
         }
-    ).set_axis(coded.claims.index)
+    ).set_axis(coded.claims.index[rows])
 
 
 # ---------------------------------------------------------------- public series
@@ -391,7 +410,7 @@ def daily_deaths(claims: Claims) -> pd.DataFrame:
     Sorted by date, level, area, place, source, victims.
     """
     coded = coded_claims(claims)
-    rows = np.flatnonzero(_tolls(coded, cumulative=False) & coded.is_day())
+    rows = coded.rows(_tolls(coded, cumulative=False) & coded.is_day())
     dates = {"date": coded.claims["date_start"]}
     out = _grouped_bounds(coded, rows, dates, ["source", "victims", "source_kind"])
     return out[_DAILY_COLUMNS]
@@ -406,7 +425,7 @@ def undated_deaths(claims: Claims) -> pd.DataFrame:
     published, claim_ids (the one claim id). Sorted by date_start, source.
     """
     coded = coded_claims(claims)
-    rows = np.flatnonzero(_tolls(coded, cumulative=False) & ~coded.is_day())
+    rows = coded.rows(_tolls(coded, cumulative=False) & ~coded.is_day())
     low, _, high = coded.bounds
     out = _claim_rows(coded, rows, ["date_precision", "source", "source_kind", "victims"])
     out["qualifier"] = coded.strings("qualifier", rows)
@@ -446,7 +465,7 @@ def cumulative_totals(claims: Claims) -> pd.DataFrame:
     Sorted by as_of, since, level, area, place, source, victims.
     """
     coded = coded_claims(claims)
-    rows = np.flatnonzero(_tolls(coded, cumulative=True))
+    rows = coded.rows(_tolls(coded, cumulative=True))
     frame = coded.claims
     dates = {"as_of": frame["date_end"].fillna(frame["published"]), "since": frame["date_start"]}
     out = _grouped_bounds(coded, rows, dates, ["source", "victims", "source_kind"])
@@ -463,7 +482,7 @@ def event_counts(claims: Claims) -> pd.DataFrame:
     Sorted by date, event_type, level, area, place.
     """
     coded = coded_claims(claims)
-    rows = np.flatnonzero(coded.isin("claim_type", ("event",)) & coded.is_day())
+    rows = coded.rows(coded.isin("claim_type", ("event",)) & coded.is_day())
     places = coded.places
     keys = [codes(coded.claims["date_start"].to_numpy()[rows]), coded.codes("event_type")[rows],
             places.level[rows], places.area[rows], places.place[rows]]  # fmt: skip
@@ -492,7 +511,7 @@ def undated_events(claims: Claims) -> pd.DataFrame:
     governorate, area, place, published, claim_ids.
     """
     coded = coded_claims(claims)
-    rows = np.flatnonzero(coded.isin("claim_type", ("event",)) & ~coded.is_day())
+    rows = coded.rows(coded.isin("claim_type", ("event",)) & ~coded.is_day())
     out = _claim_rows(coded, rows, ["date_precision", "event_type", "source", "source_kind"])
     return _by_date(out)[
         ["date_start", "date_end", "date_precision", "event_type", "source", "source_kind",

@@ -3,11 +3,23 @@
 from datetime import date
 
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from benchmarks.synthetic import synthetic_claims
 from lib.claims import CLAIM_TYPES, EVENT_TYPES, GOVERNORATE_CODES, SOURCE_KINDS
+from lib.comparison import compare
 from lib.filters import ClaimFilter
+from lib.series import (
+    CodedClaims,
+    claim_bounds,
+    cumulative_totals,
+    daily_deaths,
+    event_counts,
+    undated_deaths,
+    undated_events,
+)
 
 LCC = "Local Coordination Committees of Syria"
 
@@ -158,3 +170,27 @@ params = st.dictionaries(
 def test_from_query_params_never_raises_and_applies(seed_claims_readonly, raw):
     f = ClaimFilter.from_query_params(raw)
     assert len(f.apply(seed_claims_readonly)) <= len(seed_claims_readonly)
+
+
+@pytest.fixture(scope="module")
+def synthetic() -> tuple[pd.DataFrame, CodedClaims]:
+    claims = synthetic_claims(3_000, seed=7)
+    return claims, CodedClaims(claims)
+
+
+@settings(max_examples=20, deadline=None)
+@given(filters)
+def test_a_filtered_view_gives_the_same_results_as_the_filtered_frame(synthetic, claim_filter):
+    claims, coded = synthetic
+    frame, view = claim_filter.apply(claims), claim_filter.view(coded)
+    for build in (daily_deaths, undated_deaths, cumulative_totals, event_counts, undated_events,
+                  claim_bounds):  # fmt: skip
+        pd.testing.assert_frame_equal(build(view), build(frame))
+    by_view, by_frame = compare(view, limit=50), compare(frame, limit=50)
+    pd.testing.assert_frame_equal(by_view.questions, by_frame.questions)
+    pd.testing.assert_frame_equal(by_view.answers, by_frame.answers)
+
+
+def test_view_of_the_seed_claims(seed_claims):
+    view = ClaimFilter(governorates={"SY-ID"}).view(CodedClaims(seed_claims))
+    assert list(daily_deaths(view)["best"]) == [16, 6, 20]
