@@ -408,3 +408,21 @@ def test_killed_or_wounded_is_not_a_death_toll():
 )
 def test_triggers_about_something_else_are_not_events(text):
     assert claims(text)["event_type"].dropna().empty
+
+
+def test_sub_counts_of_the_previous_sentence_and_standalone_dead():
+    found = tolls(
+        "The Observatory said 63 people died across Syria on Monday. Of the dead, 20 were "
+        "civilians. The dead included 10 soldiers and four army defectors."
+    )
+    total = found[found["deaths"] == 63].iloc[0]
+    subs = found[found["part_of"] == total.claim_id]
+    assert list(subs["deaths"]) == [20, 10, 4]  # parts of the toll one and two sentences back
+    assert list(subs["victims"]) == ["civilians", "security_forces", "rebels"]
+    alone = tolls("The dead included 10 soldiers and four army defectors, activists said.")
+    assert list(alone["deaths"]) == [10, 4] and alone["part_of"].isna().all()
+    assert list(alone["victims"]) == ["security_forces", "rebels"]
+
+
+def test_a_sub_count_marker_without_a_toll_is_not_a_toll():
+    assert tolls("Protesters including 20 women marched in Hama on Friday.").empty

@@ -285,10 +285,10 @@ class _ArticleExtractor:
             claimed = self._resolve(index, toll.start, toll.end, carry, "death_toll", count, subs)
             fields = _toll_fields(toll)
             parent = made[toll.parent] if toll.parent is not None and toll.parent >= 0 else None
-            if toll.parent == EARLIER and self._last_toll is not None:
-                parent = self._last_toll if self._last_toll["sentence_start"] in (
-                    s.start for s in self.sentences[max(0, index - 2) : index]
-                ) else None  # fmt: skip
+            if toll.parent == EARLIER:
+                parent = self._earlier_toll(index)
+                if parent is None and not toll.standalone:
+                    continue  # "including 20 women" with no toll to be part of
             if parent is not None:
                 fields["part_of"] = parent["claim_id"]
                 claimed = replace(claimed, notes=(*claimed.notes, "part of a larger toll"))
@@ -297,6 +297,12 @@ class _ArticleExtractor:
             if toll.parent is None:
                 self._last_toll = record
         return made
+
+    def _earlier_toll(self, index: int) -> dict[str, Any] | None:
+        """The last toll of the two previous sentences, which a sub-count may belong to."""
+        recent = {s.start for s in self.sentences[max(0, index - 2) : index]}
+        last = self._last_toll
+        return last if last is not None and last["sentence_start"] in recent else None
 
     def _events(self, index: int, carry: _Carry) -> list[dict[str, Any]]:
         sentence = self.sentences[index]

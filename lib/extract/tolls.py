@@ -42,6 +42,7 @@ class Toll:
     victims: str
     parent: int | None = None  # index in the same list of the toll this is part of; -1: earlier
     elliptic: bool = False  # a bare count continuing the toll being talked about
+    standalone: bool = False  # a sub-count that says it counts dead ("of the dead, 20")
 
 
 @functools.cache
@@ -56,6 +57,8 @@ def toll_matcher() -> PhraseMatcher:
         "zero": rules["zero"],
         "sub_before": rules["sub_before"],
         "sub_after": rules["sub_after"],
+        "sub_dead_before": rules["sub_dead_before"],
+        "sub_dead_after": rules["sub_dead_after"],
     }
     for kind, nouns in rules["victims"].items():
         table[f"victim:{kind}"] = nouns
@@ -94,16 +97,19 @@ def _noun_end(sent: Span, start: int) -> int:
     return end
 
 
-def _is_sub(sent: Span, n: NumberMention, hits: list[Hit]) -> bool:
-    """ "including 10 children", "20 of them", "five children from the same family"."""
+def _sub_marker(sent: Span, n: NumberMention, hits: list[Hit]) -> str | None:
+    """ "including 10 children", "20 of them", "five children from the same family" ->
+    "sub"; "of the dead, 20", "the dead included 10 soldiers" -> "sub_dead"; else None."""
     doc = sent.doc
     for hit in hits:
-        if hit.label == "sub_before" and hit.end == n.start:
-            return True
+        kind = "sub_dead" if hit.label.startswith("sub_dead") else "sub"
+        if hit.label in ("sub_before", "sub_dead_before") and hit.end == n.start:
+            return kind
         noun_between = hit.start == n.end + 1 and doc[n.end].is_alpha
-        if hit.label == "sub_after" and (hit.start == n.end or noun_between):
-            return True
-    return False
+        after = hit.label in ("sub_after", "sub_dead_after")
+        if after and (hit.start == n.end or noun_between):
+            return kind
+    return None
 
 
 def _toll_noun_before(sent: Span, n: NumberMention, hits: list[Hit], others: set[int]):
@@ -187,12 +193,16 @@ def find_tolls(
     paragraph so far holds a toll that a bare count could continue.
     """
     live = [n for n in numbers if n.trap is None]
-    subs: list[NumberMention] = []
+    subs: dict[int, str] = {}  # number start -> "sub" | "sub_dead"
     for previous, n in zip([None, *live], live, strict=False):
-        listed = previous in subs and sent.doc[n.start - 1].lower_ in ("and", ",")
-        if _is_sub(sent, n, hits) or (listed and n.start - previous.end <= _VICTIM_WINDOW):
-            subs.append(n)  # "including 49 children and 34 women"
-    main = [n for n in live if n not in subs]
+        marker = _sub_marker(sent, n, hits)
+        listed = previous is not None and previous.start in subs
+        joined = sent.doc[n.start - 1].lower_ in ("and", ",")
+        if listed and joined and n.start - previous.end <= _VICTIM_WINDOW:
+            marker = marker or subs[previous.start]  # "including 49 children and 34 women"
+        if marker is not None:
+            subs[n.start] = marker
+    main = [n for n in live if n.start not in subs]
     tolls: list[Toll] = []
     not_death_ends = {h.end for h in hits if h.label == "not_death"}
     for n in main:
@@ -229,9 +239,13 @@ def find_tolls(
         if hit.label == "zero":
             tolls.append(Toll(hit.start, hit.end, 0, 0, 0, "exact", "all"))
     tolls.sort(key=lambda t: t.start)
-    for n in subs:
+    for n in (m for m in live if m.start in subs):
         parents = [i for i, t in enumerate(tolls) if t.start < n.start and t.parent is None]
         victims = _victims(hits, n.end, _noun_end(sent, n.end))
         parent = parents[-1] if parents else EARLIER
-        tolls.append(Toll(n.start, n.end, n.value, n.low, n.high, n.qualifier, victims, parent))
+        dead = subs[n.start] == "sub_dead"
+        tolls.append(
+            Toll(n.start, n.end, n.value, n.low, n.high, n.qualifier, victims, parent,
+                 standalone=dead)
+        )  # fmt: skip
     return tolls
