@@ -34,7 +34,7 @@ _count = st.column_config.NumberColumn(min_value=0, step=1, format="%d")
 EDITOR_CONFIG = {
     "claim_id": st.column_config.TextColumn("claim", width="small"),
     "changed": st.column_config.TextColumn("corrected", help="fields a reviewer changed"),
-    "sentence": st.column_config.TextColumn(width="large"),
+    "sentence": st.column_config.TextColumn(width="medium", help="the evidence; hover to read"),
     "qualifier": st.column_config.SelectboxColumn(options=QUALIFIERS),
     "deaths": _count,
     "deaths_low": _count,
