@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 import types
 from datetime import date
 from pathlib import Path
@@ -226,3 +227,36 @@ def test_kill_9_midway_keeps_every_committed_article_with_its_claims(tmp_path):
     }
     resumed = store.ingest(varied_articles(len(stored) + 5), regex_extractor(), "v1")
     assert (resumed.new, resumed.unchanged) == (5, len(stored))
+
+
+@pytest.mark.slow
+def test_kill_9_of_the_cli_with_the_real_extractor(tmp_path):
+    """The shipped command, killed while it ingests: what it committed is whole and readable."""
+    from lib.extract import extract_article
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for article in varied_articles(400):
+        (folder / f"{article.title}.txt").write_text(article.text, encoding="utf-8")
+    db = tmp_path / "cli.duckdb"
+    ClaimStore(db)
+    cli = subprocess.Popen(
+        [sys.executable, "-m", "lib.ingest", str(folder), "--db", str(db),
+         "--published", "2012-04-04"],
+        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while ClaimStore(db).counts()["articles"] < 20:
+            assert cli.poll() is None, "the CLI finished before it could be killed"
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+    finally:
+        cli.send_signal(signal.SIGKILL)
+        cli.wait()
+    store = ClaimStore(db)
+    stored = store.stored_articles()
+    assert 20 <= len(stored) < 400
+    per_article = store.machine_claims().groupby("article_id").size().to_dict()
+    for article in stored:
+        assert per_article.get(article.article_id, 0) == len(extract_article(article))
