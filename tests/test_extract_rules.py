@@ -426,3 +426,19 @@ def test_sub_counts_of_the_previous_sentence_and_standalone_dead():
 
 def test_a_sub_count_marker_without_a_toll_is_not_a_toll():
     assert tolls("Protesters including 20 women marched in Hama on Friday.").empty
+
+
+@pytest.mark.parametrize(
+    ("text", "victims"),
+    [
+        ("A policeman was killed by a roadside bomb in Deraa, SANA said.", "security_forces"),
+        ("An 11-year-old girl was shot dead by a sniper in Homs, activists said.", "civilians"),
+    ],
+)
+def test_a_single_victim_is_a_toll_of_one(text, victims):
+    toll = only_toll(text)
+    assert (toll.deaths, toll.qualifier, toll.victims) == (1, "exact", victims)
+
+
+def test_a_single_speaker_is_not_a_toll():
+    assert tolls("An activist in Homs said the army was shelling the city.").empty

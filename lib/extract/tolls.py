@@ -184,6 +184,34 @@ def _bare_count(sent: Span, n: NumberMention, hits: list[Hit], coordinated: bool
     return follower in _BARE_FOLLOWERS and bool(before & count_verbs)
 
 
+def _singular_tolls(sent: Span, hits: list[Hit], numbers: set[int]) -> list[Toll]:
+    """ "A policeman was killed", "an activist was shot dead": a toll of one."""
+    doc = sent.doc
+    singular, modifiers = _singular()
+    found = []
+    for i in range(sent.start, sent.end - 2):
+        if doc[i].lower_ not in ("a", "an"):
+            continue
+        j = i + 1
+        while j < sent.end and (doc[j].lower_ in modifiers or doc[j].is_digit):
+            j += 1  # "an 11-year-old girl", "a young army officer"
+        if j >= sent.end or doc[j].lower_ not in singular:
+            continue
+        noun = j
+        one = NumberMention(i, i, noun + 1, 1, 1, 1, "exact", None)
+        after = _cue_after(sent, one, hits, numbers)
+        if after is not None:
+            victims = _victims(hits, i + 1, noun + 1)
+            found.append(Toll(i, after.end, 1, 1, 1, "exact", victims))
+    return found
+
+
+@functools.cache
+def _singular() -> tuple[frozenset[str], frozenset[str]]:
+    rules = load_rules("tolls")
+    return frozenset(rules["singular_victims"]), frozenset(rules["singular_modifiers"])
+
+
 def find_tolls(
     sent: Span, numbers: list[NumberMention], hits: list[Hit], toll_in_context: bool
 ) -> list[Toll]:
@@ -238,6 +266,7 @@ def find_tolls(
     for hit in hits:
         if hit.label == "zero":
             tolls.append(Toll(hit.start, hit.end, 0, 0, 0, "exact", "all"))
+    tolls.extend(_singular_tolls(sent, hits, {m.start for m in main}))
     tolls.sort(key=lambda t: t.start)
     for n in (m for m in live if m.start in subs):
         parents = [i for i, t in enumerate(tolls) if t.start < n.start and t.parent is None]
