@@ -23,7 +23,6 @@ class NumberMention:
     """A count in a sentence; token indices are absolute (doc) indices, `end` exclusive."""
 
     start: int  # first token, qualifier included
-    num_start: int  # first token of the number itself
     end: int
     value: int | None  # None for a vague count ("dozens")
     low: int | None
@@ -198,7 +197,6 @@ def find_numbers(sent: Span) -> list[NumberMention]:
         found.append(
             NumberMention(
                 offset + start,
-                offset + i,
                 offset + end,
                 value if qualifier != "vague" else None,
                 low,

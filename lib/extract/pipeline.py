@@ -31,6 +31,7 @@ from lib.extract.places import (
     find_places,
     place_matcher,
 )
+from lib.extract.rules import load_rules
 from lib.extract.sources import (
     Attribution,
     Speaker,
@@ -289,6 +290,10 @@ class _ArticleExtractor:
                 parent = self._earlier_toll(index)
                 if parent is None and not toll.standalone:
                     continue  # "including 20 women" with no toll to be part of
+            if toll.elliptic:
+                claimed = replace(
+                    claimed, notes=(*claimed.notes, "count continues a toll before it")
+                )
             if parent is not None:
                 fields["part_of"] = parent["claim_id"]
                 claimed = replace(claimed, notes=(*claimed.notes, "part of a larger toll"))
@@ -323,7 +328,6 @@ class _ArticleExtractor:
     def _statements(
         self,
         index: int,
-        carry: _Carry,
         tolls: list[dict[str, Any]],
         events: list[dict[str, Any]],
         last_topic: tuple[int, str] | None,
@@ -340,7 +344,8 @@ class _ArticleExtractor:
             if att.speaker.kind == "reporter" or name in seen or name in spoken:
                 continue
             topic = topic_of(topic_hits, (att.start, att.end))
-            carried = topic is None and last_topic is not None and index - last_topic[0] <= 2
+            reach = load_rules("statements")["carry_sentences"]
+            carried = topic is None and last_topic is not None and index - last_topic[0] <= reach
             if topic is None and not carried:
                 continue
             seen.add(name)
@@ -370,12 +375,12 @@ class _ArticleExtractor:
                 carry = _Carry(paragraph=sentence.paragraph)
             tolls = self._tolls(index, carry)
             events = self._events(index, carry)
-            statements = self._statements(index, carry, tolls, events, last_topic)
-            own = [s for s in statements if not (s.get("notes") or "").endswith("carried")]
-            if statements and topic_of(
+            statements = self._statements(index, tolls, events, last_topic)
+            keyword = topic_of(
                 within(self.hits.topics, sentence.span.start, sentence.span.end), (0, 0)
-            ):
-                last_topic = (index, own[-1]["topic"])
+            )
+            if statements and keyword:  # only a statement with its own keyword is carried on
+                last_topic = (index, statements[-1]["topic"])
             self._advance(carry, index, tolls + events)
         return _dedupe(self.records)
 

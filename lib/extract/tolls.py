@@ -198,7 +198,7 @@ def _singular_tolls(sent: Span, hits: list[Hit], numbers: set[int]) -> list[Toll
         if j >= sent.end or doc[j].lower_ not in singular:
             continue
         noun = j
-        one = NumberMention(i, i, noun + 1, 1, 1, 1, "exact", None)
+        one = NumberMention(i, noun + 1, 1, 1, 1, "exact", None)
         after = _cue_after(sent, one, hits, numbers)
         if after is not None:
             victims = _victims(hits, i + 1, noun + 1)
