@@ -26,9 +26,9 @@ SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "cross", "star", "
 # Single-hue sequential scale: ordered by lightness, readable without hue discrimination.
 SEQUENTIAL = [[0.0, "#FDD0A2"], [0.5, "#F16913"], [1.0, "#7F2704"]]
 NO_DATA_COLOUR = "#E5E8EC"
-MAP_CREDIT = "Made with Natural Earth. Places: GeoNames (CC BY 4.0)."
+MAP_CREDIT = "Made with Natural Earth.<br>Places: GeoNames (CC BY 4.0)."
 SYRIA_CENTER = {"lat": 34.85, "lon": 38.9}
-SYRIA_ZOOM = 5.6
+SYRIA_ZOOM = 5.45
 FONT = {"family": "Arial, Helvetica, sans-serif", "size": 13, "color": "#1F2933"}
 
 QUALIFIER_WORDS = {
@@ -198,16 +198,19 @@ def province_map(
     _layout(fig, title, f"{metric_label}. Markers: place-level claims by source.", height=560)
     fig.update_layout(
         map={"style": "white-bg", "center": SYRIA_CENTER, "zoom": SYRIA_ZOOM},
-        legend={"x": 0.01, "y": 0.99, "yanchor": "top", "bgcolor": "rgba(255,255,255,0.8)"},
+        legend={"orientation": "h", "x": 0, "y": 0, "yanchor": "top"},
+        margin={"l": 10, "r": 10, "t": 80, "b": 50},
         annotations=[
             {
                 "text": MAP_CREDIT,
                 "xref": "paper",
                 "yref": "paper",
                 "x": 1,
-                "y": -0.05,
+                "y": 0.01,
                 "xanchor": "right",
+                "yanchor": "bottom",
                 "showarrow": False,
+                "align": "right",
                 "font": {"size": 10, "color": "#52606D"},
             }
         ],
@@ -342,14 +345,14 @@ def claim_day(row: dict) -> str:
     return _day(day, row["published"])
 
 
-def compact(fig: go.Figure, height: int = 400) -> go.Figure:
-    """A smaller copy for the overview: no subtitle, range slider or subplot titles; a wider map."""
+def compact(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
+    """A smaller copy for the overview: a short title, the legend below, no subtitle, range
+    slider or subplot titles, and a map zoomed out to fit half a page."""
     small = go.Figure(fig)
-    small.update_layout(height=height, title_subtitle_text="", margin={"t": 50})
+    small.update_layout(height=height, title_text=title, title_subtitle_text="", margin={"t": 50})
+    small.update_layout(legend={"orientation": "h", "x": 0, "y": -0.08, "yanchor": "top"})
     if small.layout.map.zoom is not None:
-        small.update_layout(map_zoom=SYRIA_ZOOM - 0.8)
-    else:
-        small.update_layout(legend={"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top"})
+        small.update_layout(map_zoom=SYRIA_ZOOM - 0.9, legend_y=0)
     small.update_xaxes(rangeslider_visible=False)
     small.layout.annotations = [a for a in small.layout.annotations if a.text == MAP_CREDIT]
     return small

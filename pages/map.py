@@ -5,6 +5,8 @@ import streamlit as st
 from lib import charts, export
 from pages import ui
 
+BUTTONS = {"best": "Best", "low": "Lowest", "high": "Highest", "events": "Events"}
+
 claims = ui.view_claims()
 st.title("Province map")
 if claims.empty:
@@ -14,9 +16,9 @@ if claims.empty:
 left, right = st.columns([3, 2])
 metric = (
     left.segmented_control(
-        "Colour governorates by",
+        "Colour governorates by deaths (best value, lowest or highest claim) or events",
         list(charts.METRICS),
-        format_func=charts.METRICS.get,
+        format_func=BUTTONS.get,
         key="map_metric",
         default="best",
     )

@@ -15,7 +15,7 @@ st.caption(
     "numbers are shown side by side and never added together."
 )
 published = articles["published"].dropna()
-cols = st.columns(4)
+cols = st.columns([1, 1, 1, 1.5])
 cols[0].metric("Articles", len(articles))
 cols[1].metric("Claims shown", f"{len(claims)} of {len(everything)}")
 cols[2].metric("Sources shown", claims["source"].nunique())
@@ -41,14 +41,18 @@ left, right = st.columns(2)
 with left:
     fig, _ = ui.map_view(claims, "best", None)
     ui.show_chart(
-        charts.compact(fig),
+        charts.compact(fig, "Deaths per governorate (best value)"),
         "syria-map-overview",
         key="overview-map",
         on_select=lambda: ui.select_province("overview-map"),
     )
 with right:
     daily_fig, _, _ = ui.timeline_view(claims, None, events=False)
-    ui.show_chart(charts.compact(daily_fig), "syria-timeline-overview", key="overview-timeline")
+    ui.show_chart(
+        charts.compact(daily_fig, "Deaths per day, by source"),
+        "syria-timeline-overview",
+        key="overview-timeline",
+    )
 
 st.subheader("Latest claims and the sentences they come from")
 table = charts.claims_table(claims).sort_values(["published", "date"], ascending=False)
