@@ -442,3 +442,13 @@ def test_a_single_victim_is_a_toll_of_one(text, victims):
 
 def test_a_single_speaker_is_not_a_toll():
     assert tolls("An activist in Homs said the army was shelling the city.").empty
+
+
+def test_a_participle_keeps_the_speaker_of_its_sentence():
+    frame = claims(
+        "In Beijing, Foreign Minister Yang Jiechi defended China's veto, saying sanctions "
+        "would only deepen the crisis."
+    )
+    said = frame[frame["claim_type"] == "statement"]
+    assert set(said["source"]) == {"Yang Jiechi"}
+    assert said.iloc[0].topic == "sanctions"

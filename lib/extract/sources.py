@@ -83,6 +83,8 @@ class _Tables:
     pronouns: dict[str, str]
     pronoun_verbs: frozenset[str]
     delegate_titles: frozenset[str]
+    participles: frozenset[str]
+    speech: frozenset[str]
 
 
 @functools.cache
@@ -103,6 +105,8 @@ def _tables() -> _Tables:
         pronouns=rules["pronouns"],
         pronoun_verbs=frozenset(rules["pronoun_verbs"]),
         delegate_titles=frozenset(rules["delegate_titles"]),
+        participles=frozenset(rules["participles"]),
+        speech=frozenset(rules["speech_verbs"]),
     )
 
 
@@ -317,6 +321,8 @@ class _Finder:
         if first is None:
             return None
         inner = doc[first + 1 : comma]
+        if any(t.lower_ in self.t.speech for t in inner):
+            return None  # a clause with its own verb, not a description of the speaker
         start = first + 2 if inner[:1].text.lower() == "the" else first + 1
         if start in self.alias_start and self.alias_start[start].end == comma:
             hit = self.alias_start[start]
@@ -402,8 +408,14 @@ def find_attributions(
     doc = sent.doc
     inverted = {(h.start, h.end) for h in verbs if h.label == "inverted"}
     found: list[Attribution] = []
+    participles = _tables().participles
     for hit in verbs:
         if hit.label != "verb":
+            continue
+        if doc[hit.start].lower_ in participles:
+            if found:  # "Lavrov defended the sales, saying ...": the same speaker goes on
+                last = found[-1]
+                found.append(Attribution(last.speaker, last.start, last.end, hit.start, last.text))
             continue
         left = (
             None
