@@ -452,3 +452,8 @@ def test_a_participle_keeps_the_speaker_of_its_sentence():
     said = frame[frame["claim_type"] == "statement"]
     assert set(said["source"]) == {"Yang Jiechi"}
     assert said.iloc[0].topic == "sanctions"
+
+
+def test_without_a_headline_the_first_sentence_is_body():
+    found = tolls("At least 20 people were killed in Hama. Activists said 20 people were killed.")
+    assert len(found) == 2

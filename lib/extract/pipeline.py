@@ -382,7 +382,7 @@ class _ArticleExtractor:
             if statements and keyword:  # only a statement with its own keyword is carried on
                 last_topic = (index, statements[-1]["topic"])
             self._advance(carry, index, tolls + events)
-        return _dedupe(self.records)
+        return _dedupe(self.records, self.article.body_start)
 
     def _advance(self, carry: _Carry, index: int, made: list[dict[str, Any]]) -> None:
         sentence = self.sentences[index]
@@ -428,13 +428,13 @@ def _toll_fields(toll: Toll) -> dict[str, Any]:
     }
 
 
-def _dedupe(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _dedupe(records: list[dict[str, Any]], body_start: int) -> list[dict[str, Any]]:
     """One claim per id; one event per type, source, place and day; headline tolls the body repeats
     are dropped (a headline restates the lead)."""
     body_counts = {
         (r["deaths"], r["deaths_low"])
         for r in records
-        if r["claim_type"] == "death_toll" and r["sentence_start"] > 0
+        if r["claim_type"] == "death_toll" and r["sentence_start"] >= body_start
     }
     seen_ids: set[str] = set()
     seen_events: set[tuple] = set()
@@ -454,7 +454,7 @@ def _dedupe(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
             if key in seen_events:
                 continue
             seen_events.add(key)
-        headline = r["sentence_start"] == 0 and r["claim_type"] == "death_toll"
+        headline = r["sentence_start"] < body_start and r["claim_type"] == "death_toll"
         if headline and (r["deaths"], r["deaths_low"]) in body_counts:
             continue
         seen_ids.add(r["claim_id"])
