@@ -5,11 +5,15 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from lib.extract.text import get_nlp
+
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, order=True)
@@ -62,8 +66,8 @@ def find(matcher: PhraseMatcher, doc: Doc, longest: bool = True) -> list[Hit]:
     return sorted(kept)
 
 
-def within(hits: list[Hit], start: int, end: int) -> list[Hit]:
-    """The hits lying inside tokens [start, end) (`hits` sorted by position)."""
+def within(hits: list[T], start: int, end: int) -> list[T]:
+    """The hits (anything with token `start`/`end`, sorted by start) inside [start, end)."""
     first = bisect.bisect_left(hits, start, key=lambda h: h.start)
     last = bisect.bisect_left(hits, end, key=lambda h: h.start)
     return [h for h in hits[first:last] if h.end <= end]

@@ -45,6 +45,7 @@ class _Tables:
     one_followers: frozenset[str]
     max_qualifier: int
     max_vague: int
+    starters: frozenset[str]  # words a spelled-out or vague count can start with
 
 
 @functools.cache
@@ -69,6 +70,10 @@ def _tables() -> _Tables:
         one_followers=frozenset(rules["one_followers"]),
         max_qualifier=max(len(k) for k in qualifiers),
         max_vague=max(len(k) for k in vague),
+        starters=frozenset(
+            [*rules["units"], *rules["scales"], *rules["approximate_words"], "a", "an"]
+            + [key[0] for key in vague]
+        ),
     )
 
 
@@ -175,6 +180,10 @@ def find_numbers(sent: Span) -> list[NumberMention]:
     found: list[NumberMention] = []
     i = 0
     while i < len(words):
+        word = words[i]
+        if word not in t.starters and not word[:1].isdigit():
+            i += 1  # most words cannot start a number: skip the parser
+            continue
         parsed = _parse_at(words, i, t)
         if parsed is None:
             i += 1

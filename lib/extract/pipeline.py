@@ -128,6 +128,7 @@ class _ArticleExtractor:
         self.attributions = [self._attributions(s, memory) for s in self.sentences]
         self.records: list[dict[str, Any]] = []
         self._time_cache: dict[int, list[TimeMention]] = {}
+        self._place_cache: dict[int, list[PlaceMention]] = {}
         self._last_toll: dict[str, Any] | None = None
 
     def _times(self, index: int) -> list[TimeMention]:
@@ -135,6 +136,13 @@ class _ArticleExtractor:
         if index not in self._time_cache:
             self._time_cache[index] = find_times(self.sentences[index].span, self.published)
         return self._time_cache[index]
+
+    def _places(self, index: int) -> list[PlaceMention]:
+        """Place mentions of a sentence (found once per sentence)."""
+        if index not in self._place_cache:
+            span = self.sentences[index].span
+            self._place_cache[index] = within(self.hits.places, span.start, span.end)
+        return self._place_cache[index]
 
     def _attributions(self, sentence: Sentence, memory: SpeakerMemory) -> list[Attribution]:
         span = sentence.span
@@ -183,7 +191,7 @@ class _ArticleExtractor:
             notes += [note] if note else []
         exclude = [(a.start, a.end) for a in atts] + list(avoid)
         span = sentence.span
-        mentions = [m for m in self.hits.places if span.start <= m.start and m.end <= span.end]
+        mentions = self._places(index)
         where = choose_place(mentions, start, end, self.doc, exclude)
         if where is None:
             where, note = self._fallback_place(source, carry, kind)
@@ -397,7 +405,7 @@ class _ArticleExtractor:
                               last["cumulative"])  # fmt: skip
         elif times:
             carry.when = times[-1].when
-        mentions = [m for m in self.hits.places if span.start <= m.start and m.end <= span.end]
+        mentions = self._places(index)
         if made:
             last = made[-1]
             carry.where = Where(
