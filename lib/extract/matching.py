@@ -12,7 +12,6 @@ from spacy.tokens import Doc
 
 from lib.extract.text import get_nlp
 
-
 T = TypeVar("T")
 
 

@@ -182,7 +182,7 @@ class _ArticleExtractor:
     ) -> _Claimed:
         """Source, place and time of the claim at tokens [start, end) of sentence `index`;
         places inside `avoid` (the sub-counts of a toll: "including 12 in Daraa") are not its."""
-        sentence = self.sentences[index]
+        self.sentences[index]
         atts = self.attributions[index]
         notes: list[str] = []
         source = nearest(atts, start, end, self.doc)
@@ -190,7 +190,6 @@ class _ArticleExtractor:
             source, note = self._inherited_source(index, carry)
             notes += [note] if note else []
         exclude = [(a.start, a.end) for a in atts] + list(avoid)
-        span = sentence.span
         mentions = self._places(index)
         where = choose_place(mentions, start, end, self.doc, exclude)
         if where is None:
@@ -393,8 +392,7 @@ class _ArticleExtractor:
         return _dedupe(self.records, self.article.body_start)
 
     def _advance(self, carry: _Carry, index: int, made: list[dict[str, Any]]) -> None:
-        sentence = self.sentences[index]
-        span = sentence.span
+        self.sentences[index]
         if self.attributions[index]:
             carry.attribution = self.attributions[index][-1]
         times = self._times(index)
