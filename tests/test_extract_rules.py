@@ -457,3 +457,24 @@ def test_a_participle_keeps_the_speaker_of_its_sentence():
 def test_without_a_headline_the_first_sentence_is_body():
     found = tolls("At least 20 people were killed in Hama. Activists said 20 people were killed.")
     assert len(found) == 2
+
+
+@pytest.mark.parametrize(
+    ("phrase", "start", "end", "precision", "cumulative"),
+    [
+        ("in 2011", date(2011, 1, 1), date(2011, 12, 31), "year", False),
+        ("since 2011", date(2011, 3, 15), WEDNESDAY, "range", True),
+        ("last year", date(2011, 1, 1), date(2011, 12, 31), "year", False),
+    ],
+)
+def test_years(phrase, start, end, precision, cumulative):
+    toll = only_toll(f"More than 5,000 people were killed {phrase}, the group said.")
+    assert (day(toll.date_start), day(toll.date_end)) == (start, end)
+    assert (toll.date_precision, bool(toll.cumulative)) == (precision, cumulative)
+
+
+def test_a_number_of_is_vague():
+    toll = only_toll("Troops killed a number of gunmen in Idlib, SANA said.")
+    assert (toll.qualifier, toll.deaths_low, toll.deaths_high, toll.victims) == (
+        "vague", 2, 20, "rebels"
+    )  # fmt: skip

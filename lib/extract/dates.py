@@ -92,6 +92,10 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "past_days": re.compile(
             r"\b(?:in|over|during|within) the (?:past|last|previous) (\w+) (days?|weeks?)\b", flags
         ),
+        "year": re.compile(
+            r"\b(in|during|throughout|since|of) ((?:19|20)\d\d)\b(?! \w+ ago)", flags
+        ),
+        "year_word": re.compile(rf"\b(?:{_alternation(list(r['year_words']))})\b", flags),
         "same_day": re.compile(rf"\b(?:{_alternation(r['same_day'])})\b", flags),
         "day_before": re.compile(rf"\b(?:{_alternation(r['day_before'])})\b", flags),
         "last_week": re.compile(rf"\b(?:{_alternation(r['last_week'])})\b", flags),
@@ -114,6 +118,8 @@ def _gates() -> dict[str, tuple[str, ...]]:
         "month": months,
         "weekday": ("day",),
         "past_days": ("past", "last", "previous"),
+        "year": ("19", "20"),
+        "year_word": ("year",),
         **{key: tuple(r[key]) for key in
            ("same_day", "day_before", "last_week", "this_week", "weekend", "last_month")},
     }  # fmt: skip
@@ -196,6 +202,17 @@ def _resolve(kind: str, match: re.Match[str], published: date | None) -> When | 
         return When(day, day, "day")
     if published is None:
         return None
+    if kind == "year":
+        year = int(match.group(2))
+        if match.group(1).lower() == "since":
+            started = year == conflict.year
+            start = conflict if started else date(year, 1, 1)
+            return When(start, published, "range", started) if published else None
+        return When(date(year, 1, 1), date(year, 12, 31), "year")
+    if kind == "year_word":
+        year = published.year + load_rules("dates")["year_words"][match.group(0).lower()]
+        end = min(date(year, 12, 31), published)
+        return When(date(year, 1, 1), end, "year")
     if kind == "past_days":
         count = _count(match.group(1))
         if count is None:
