@@ -478,3 +478,8 @@ def test_a_number_of_is_vague():
     assert (toll.qualifier, toll.deaths_low, toll.deaths_high, toll.victims) == (
         "vague", 2, 20, "rebels"
     )  # fmt: skip
+
+
+def test_a_gazetteer_name_inside_a_longer_name_is_not_a_place():
+    toll = only_toll("Nine people were killed in Bab Amr on Monday, activists said.")
+    assert pd.isna(toll.governorate) and toll.geo_precision == "unknown"

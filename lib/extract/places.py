@@ -91,6 +91,8 @@ def find_places(doc: Doc, hits: list[Hit], blocked: list[Hit]) -> list[PlaceMent
             continue
         before = doc[hit.start - 2].lower_ if hit.start >= 2 else ""
         after = doc[hit.end].lower_ if hit.end < len(doc) else ""
+        if hit.end < len(doc) and doc[hit.end].is_title and after not in gov_words | town_words:
+            continue  # part of a longer name: "Bab Amr", "Aleppo University"
         prefer = "town" if before in town_words or after in ("city", "town") else "governorate"
         name = phrases.get(span.text.lower(), span.text)
         if after in gov_words:
