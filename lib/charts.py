@@ -126,7 +126,7 @@ def province_map(
     `detail` (plain-text lines for the tooltip: who says what). Governorates missing from
     `values` are drawn grey ("no claims"), so the country's shape is always there.
     `markers`: town-level claims with `lat`, `lon`, `place`, `source`, `label` (number or
-    event), `date` and `sentence`. `names`: ISO code -> display name.
+    event), `date`, `sentence` and `governorate`. `names`: ISO code -> display name.
     """
     styles = styles or source_styles(markers.get("source", pd.Series(dtype=str)))
     codes = list(names)
@@ -179,13 +179,15 @@ def province_map(
                 marker={"size": 13, "color": colour},
                 name=str(source),
                 showlegend=True,
+                # The last field is the governorate: clicking a town filters to it.
                 customdata=[
-                    [wrap(p), wrap(lbl), wrap(d), wrap(s), wrap(source)]
-                    for p, lbl, d, s in zip(
+                    [wrap(p), wrap(lbl), wrap(d), wrap(s), wrap(source), _text(g)]
+                    for p, lbl, d, s, g in zip(
                         group["place"],
                         group["label"],
                         group["date"],
                         group["sentence"],
+                        group["governorate"],
                         strict=True,
                     )
                 ],
@@ -335,6 +337,7 @@ def town_markers(claims: pd.DataFrame) -> pd.DataFrame:
             "label": [claim_what(r) for r in records],
             "date": [claim_day(r) for r in records],
             "sentence": [r["sentence"] for r in records],
+            "governorate": [r["governorate"] for r in records],
         }
     )
 

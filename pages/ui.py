@@ -282,9 +282,18 @@ def link_params(flt: ClaimFilter, **extra: str) -> str:
 def select_province(chart_key: str) -> None:
     """on_select callback of the maps: a clicked governorate becomes the province filter."""
     selection = st.session_state[chart_key].selection
-    codes = sorted({p["location"] for p in selection.get("points", []) if p.get("location")})
+    codes = sorted(
+        code
+        for code in {_clicked_governorate(p) for p in selection.get("points", [])}
+        if code in GOVERNORATES
+    )
     if codes:
         st.session_state[WIDGETS["province"]] = codes
+
+
+def _clicked_governorate(point: dict) -> str | None:
+    """A governorate's code from a clicked map shape, or from a town marker's last field."""
+    return point.get("location") or (point.get("customdata") or [None])[-1]
 
 
 def show_chart(

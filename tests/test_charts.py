@@ -100,6 +100,7 @@ def test_province_map_draws_offline_with_all_governorates():
             "label": ["at least 20 deaths"],
             "date": ["2012-04-04"],
             "sentence": ["<script>alert(1)</script>"],
+            "governorate": ["SY-ID"],
         }
     )
     fig = charts.province_map(values, markers, boundaries_geojson(), GOVERNORATES, "T", "Deaths")
@@ -109,6 +110,7 @@ def test_province_map_draws_offline_with_all_governorates():
     assert base["type"] == "choroplethmap" and len(base["locations"]) == 14
     assert list(shaded["locations"]) == ["SY-ID"] and list(shaded["z"]) == [20.0]
     assert towns["type"] == "scattermap" and towns["mode"] == "markers"  # text would fetch fonts
+    assert towns["customdata"][0][-1] == "SY-ID"  # a click on the town filters its governorate
     assert "Natural Earth" in json.dumps(spec["layout"]["annotations"])
     dumped = json.dumps(spec)
     assert "<script>" not in dumped and "&lt;script&gt;" in dumped

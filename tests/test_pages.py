@@ -176,3 +176,12 @@ def test_a_hand_typed_url_is_normalised_in_the_sidebar_and_the_address(app):
     assert at.multiselect(key="f_province").value == ["SY-HM", "SY-ID"]
     assert at.query_params["province"] == ["SY-HM", "SY-ID"]
     assert metric(at, "Claims shown") == "0 of 27"  # nothing after a start in 2030
+
+
+def test_a_click_on_a_town_marker_names_its_governorate():
+    from pages.ui import _clicked_governorate
+
+    assert _clicked_governorate({"location": "SY-HI", "customdata": ["Homs"]}) == "SY-HI"
+    marker = {"customdata": ["Taftanaz", "at least 20 deaths", "2012-04-04", "…", "x", "SY-ID"]}
+    assert _clicked_governorate(marker) == "SY-ID"
+    assert _clicked_governorate({"x": 1}) is None
