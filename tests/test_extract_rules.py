@@ -483,3 +483,12 @@ def test_a_number_of_is_vague():
 def test_a_gazetteer_name_inside_a_longer_name_is_not_a_place():
     toll = only_toll("Nine people were killed in Bab Amr on Monday, activists said.")
     assert pd.isna(toll.governorate) and toll.geo_precision == "unknown"
+
+
+def test_killed_or_arrested_is_not_a_death_toll():
+    assert tolls("Hundreds of people were killed or arrested in Homs, activists said.").empty
+
+
+def test_a_historical_toll_keeps_its_year():
+    toll = only_toll("The 1982 Hama massacre killed thousands, rights groups say.")
+    assert (day(toll.date_start), toll.date_precision) == (date(1982, 1, 1), "year")

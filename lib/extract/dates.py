@@ -95,6 +95,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "year": re.compile(
             r"\b(in|during|throughout|since|of) ((?:19|20)\d\d)\b(?! \w+ ago)", flags
         ),
+        "past_year": re.compile(r"\bthe ((?:19\d\d|200\d|2010))\b", flags),
         "year_word": re.compile(rf"\b(?:{_alternation(list(r['year_words']))})\b", flags),
         "same_day": re.compile(rf"\b(?:{_alternation(r['same_day'])})\b", flags),
         "day_before": re.compile(rf"\b(?:{_alternation(r['day_before'])})\b", flags),
@@ -119,6 +120,7 @@ def _gates() -> dict[str, tuple[str, ...]]:
         "weekday": ("day",),
         "past_days": ("past", "last", "previous"),
         "year": ("19", "20"),
+        "past_year": ("the 19", "the 20"),
         "year_word": ("year",),
         **{key: tuple(r[key]) for key in
            ("same_day", "day_before", "last_week", "this_week", "weekend", "last_month")},
@@ -208,6 +210,9 @@ def _resolve(kind: str, match: re.Match[str], published: date | None) -> When | 
             started = year == conflict.year
             start = conflict if started else date(year, 1, 1)
             return When(start, published, "range", started) if published else None
+        return When(date(year, 1, 1), date(year, 12, 31), "year")
+    if kind == "past_year":  # "the 1982 Hama massacre": before this conflict
+        year = int(match.group(1))
         return When(date(year, 1, 1), date(year, 12, 31), "year")
     if kind == "year_word":
         year = published.year + load_rules("dates")["year_words"][match.group(0).lower()]

@@ -160,8 +160,20 @@ def _cue_after(sent: Span, n: NumberMention, hits: list[Hit], others: set[int]) 
         if "not_death" in here:
             return None
         if "after" in here:
-            return None if here["after"].end in others else here["after"]
+            cue = here["after"]
+            if cue.end in others or _or_not_death(doc, cue.end, labels):
+                return None  # "killed 5 and ...", "killed or wounded"
+            return cue
     return None
+
+
+def _or_not_death(doc, index: int, labels: dict[int, dict[str, Hit]]) -> bool:
+    """ "killed or wounded", "dead or missing": the count is not only of the dead."""
+    return (
+        index + 1 < len(doc)
+        and doc[index].lower_ == "or"
+        and "not_death" in labels.get(index + 1, {})
+    )
 
 
 def _after_not_death(sent: Span, n: NumberMention, hits: list[Hit]) -> bool:
