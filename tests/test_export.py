@@ -4,6 +4,7 @@ without Chromium, and the `python -m lib.export` command line."""
 from __future__ import annotations
 
 import io
+import re
 import struct
 from pathlib import Path
 
@@ -40,6 +41,7 @@ def test_figures_export_as_real_png_and_svg(view, claims):
     assert len(png) > 10_000  # a drawn chart, not a blank canvas
     svg = export.figure_bytes(fig, "svg", width=600, height=400, scale=1).decode()
     assert svg.startswith("<svg") and 'width="600"' in svg and 'height="400"' in svg
+    assert not re.findall(r'(?:href|src)="https?://', svg)  # nothing linked from outside
     title = fig.layout.title.text.split(",")[0]
     assert title.split()[0] in svg  # the title is drawn as text
 
