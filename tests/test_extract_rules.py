@@ -492,3 +492,13 @@ def test_killed_or_arrested_is_not_a_death_toll():
 def test_a_historical_toll_keeps_its_year():
     toll = only_toll("The 1982 Hama massacre killed thousands, rights groups say.")
     assert (day(toll.date_start), toll.date_precision) == (date(1982, 1, 1), "year")
+
+
+def test_explicit_attribution_is_more_confident_than_a_pronoun():
+    frame = tolls(
+        'Annan met Assad on Monday. "It must stop," Annan said. He said 30 people died in Homs. '
+        "Kofi Annan said 30 people died in Homs."
+    )
+    pronoun, named = frame.iloc[0], frame.iloc[1]
+    assert (pronoun.source, named.source) == ("Kofi Annan", "Kofi Annan")
+    assert pronoun.confidence < named.confidence

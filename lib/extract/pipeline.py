@@ -247,7 +247,7 @@ class _ArticleExtractor:
         where, when = claimed.where, claimed.when
         confidence = (
             0.5
-            + 0.2 * (source is not None)
+            + _attribution_weight(source, claimed.notes)
             + 0.15 * (when.precision == "day")
             + 0.15 * (where.precision in ("town", "governorate"))
         )
@@ -422,6 +422,15 @@ class _ArticleExtractor:
                 if record["cumulative"]:
                     count = record.get("deaths") or record.get("deaths_low") or 0
                     carry.cumulative_count = max(carry.cumulative_count or 0, count)
+
+
+def _attribution_weight(source: Attribution | None, notes: tuple[str, ...]) -> float:
+    """An explicit "X said" counts more than an inherited or pronoun speaker ("he said")."""
+    if source is None:
+        return 0.0
+    inherited = any(n.startswith(("source from", "speaker of")) for n in notes)
+    pronoun = source.text.lower() in load_rules("sources")["pronouns"]
+    return 0.1 if inherited or pronoun else 0.2
 
 
 def _toll_fields(toll: Toll) -> dict[str, Any]:
