@@ -40,3 +40,11 @@ def test_table_format(capsys):
     assert main([str(SEEDS / "003_70fb3e08034d94f9.txt"), "--format", "table"]) == 0
     out = capsys.readouterr().out
     assert "takeover" in out and "Syrian state television" in out
+
+
+def test_extractor_version_is_a_digest_of_the_rules():
+    import re
+
+    from lib.extract import EXTRACTOR_VERSION
+
+    assert re.fullmatch(r"rules-[0-9a-f]{10}", EXTRACTOR_VERSION)

@@ -10,9 +10,11 @@ outlet, its publication date, flagged `day_inferred`).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -51,7 +53,19 @@ if TYPE_CHECKING:
 
     from lib.articles import Article
 
-EXTRACTOR_VERSION = "rules-2026.11.22"
+
+def _version() -> str:
+    """ "rules-<digest of the extractor's code and rule tables>": any change to a rule makes a
+    new version, so stored claims show which rules produced them and when to re-extract."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha1()
+    for path in sorted([*package.glob("*.py"), *package.glob("rules/*.json")]):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return f"rules-{digest.hexdigest()[:10]}"
+
+
+EXTRACTOR_VERSION = _version()
 _CONTROL_EVENTS = ("takeover", "withdrawal")
 _SUB_PLACE = 3  # tokens after a sub-count that hold its own place: "12 in Daraa"
 
