@@ -196,7 +196,6 @@ class _ArticleExtractor:
     ) -> _Claimed:
         """Source, place and time of the claim at tokens [start, end) of sentence `index`;
         places inside `avoid` (the sub-counts of a toll: "including 12 in Daraa") are not its."""
-        self.sentences[index]
         atts = self.attributions[index]
         notes: list[str] = []
         source = nearest(atts, start, end, self.doc)
@@ -211,11 +210,13 @@ class _ArticleExtractor:
             notes += [note] if note else []
         times = self._times(index)
         when = self._when(nearest_time(times, start, end, self.doc), carry, kind, count)
-        if when.precision == "day_inferred" or (carry.when is when and times == []):
-            notes += ["date from the paragraph"] if carry.when is when else []
+        if carry.when is not None and when is carry.when:
+            notes.append("date from the paragraph")
         return _Claimed(source, where, when, tuple(notes))
 
-    def _fallback_place(self, source: Attribution | None, carry: _Carry, kind: str):
+    def _fallback_place(
+        self, source: Attribution | None, carry: _Carry, kind: str
+    ) -> tuple[Where, str]:
         if kind != "statement" and carry.where is not None:
             return carry.where, "place from the previous sentence"
         speaker_place = source.speaker.place if source is not None else None
@@ -226,7 +227,11 @@ class _ArticleExtractor:
                 return Where.of(mention), "place of the speaker"
         return (NATIONWIDE, "") if kind == "statement" else (UNKNOWN, "")
 
-    def _when(self, mention: TimeMention | None, carry: _Carry, kind: str, count: int | None):
+    def _when(
+        self, mention: TimeMention | None, carry: _Carry, kind: str, count: int | None
+    ) -> When:
+        """The claim's own time, else the paragraph's (a cumulative one only for a count at
+        least half the cumulative total it follows), else the report date, inferred."""
         if mention is not None:
             return mention.when
         carried = carry.when
