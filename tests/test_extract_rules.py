@@ -451,7 +451,7 @@ def test_a_participle_keeps_the_speaker_of_its_sentence():
     )
     said = frame[frame["claim_type"] == "statement"]
     assert set(said["source"]) == {"Yang Jiechi"}
-    assert said.iloc[0].topic == "sanctions"
+    assert said.iloc[0].topic == "UN resolution"  # the veto comes first
 
 
 def test_without_a_headline_the_first_sentence_is_body():
@@ -502,3 +502,25 @@ def test_explicit_attribution_is_more_confident_than_a_pronoun():
     pronoun, named = frame.iloc[0], frame.iloc[1]
     assert (pronoun.source, named.source) == ("Kofi Annan", "Kofi Annan")
     assert pronoun.confidence < named.confidence
+
+
+def test_appositive_name_is_the_speaker_with_the_kind_of_its_title():
+    frame = claims(
+        'The U.S. ambassador to the U.N., Susan Rice, said she was "disgusted" by the veto.'
+    )
+    said = frame[frame["claim_type"] == "statement"].iloc[0]
+    assert (said.source, said.source_kind, said.topic) == (
+        "Susan Rice", "foreign_government", "UN resolution"
+    )  # fmt: skip
+
+
+def test_position_starts_after_that_only_when_that_opens_the_clause():
+    frame = claims(
+        "British Foreign Secretary William Hague told reporters on Monday that Syria faced "
+        "civil war. Hague said the veto was an error and that Assad must go."
+    )
+    said = frame[frame["claim_type"] == "statement"]
+    assert list(said["position"]) == [
+        "Syria faced civil war",
+        "the veto was an error and that Assad must go",
+    ]

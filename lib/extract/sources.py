@@ -327,6 +327,11 @@ class _Finder:
         if start in self.alias_start and self.alias_start[start].end == comma:
             hit = self.alias_start[start]
             return Attribution(self._alias(hit), first + 1, comma, -1, inner.text)
+        if 0 < len(inner) <= _MAX_NAME and all(t.is_title or t.text in ("-", "'") for t in inner):
+            # "The U.S. ambassador to the U.N., Susan Rice, said": the name is the speaker
+            kind = _title_kind(doc[max(self.sent.start, first - _MAX_APPOSITION) : first].text)
+            speaker = Speaker(inner.text, kind or "activist", True)
+            return Attribution(speaker, first + 1, comma, -1, inner.text)
         head = self.subject(first)
         if head is None:
             return None

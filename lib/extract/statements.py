@@ -89,6 +89,11 @@ def position_span(
             ),
             None,
         )
+        skippable = frozenset(load_rules("statements")["before_that"])
+        if that is not None and not all(
+            t.lower_ in skippable or t.is_title or t.is_punct for t in doc[after:that]
+        ):
+            that = None  # "said the veto was an error and that ...": the clause starts earlier
         if that is not None:
             after = that + 1
         while after < sent.end and doc[after].lower_ in _LEAD_WORDS:
