@@ -17,7 +17,6 @@ st.set_page_config(
     initial_sidebar_state="expanded",
 )
 
-PAGES = Path(__file__).parent / "pages"
 pages = [
     st.Page(
         "pages/overview.py",
@@ -35,16 +34,10 @@ pages = [
         url_path="who-says-what",
     ),
     st.Page("pages/articles.py", title="Articles", icon=":material/article:", url_path="articles"),
+    st.Page(
+        "pages/review.py", title="Review claims", icon=":material/rate_review:", url_path="review"
+    ),
 ]
-if (PAGES / "review.py").exists():
-    pages.append(
-        st.Page(
-            "pages/review.py",
-            title="Review claims",
-            icon=":material/rate_review:",
-            url_path="review",
-        )
-    )
 
 page = st.navigation(pages)
 st.session_state["claim_filter"] = ui.sidebar_filter()
