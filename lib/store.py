@@ -586,6 +586,22 @@ class ClaimStore:
                 for table in ("articles", "claims", "corrections")
             }
 
+    def fingerprint(self) -> tuple[str, ...]:
+        """Changes whenever what `claims()`/`articles()` return can change: caches key on it.
+
+        Row counts alone miss a re-extraction that keeps the number of claims, so the
+        extractor versions, the latest ingest time and the latest correction id are included.
+        """
+        with self._connect() as con:
+            row = con.execute(
+                "SELECT (SELECT count(*) FROM articles), (SELECT max(ingested_at) FROM articles),"
+                " (SELECT count(*) FROM claims),"
+                " (SELECT string_agg(DISTINCT extractor_version, ',' ORDER BY extractor_version)"
+                "  FROM claims),"
+                " (SELECT count(*) FROM corrections), (SELECT max(id) FROM corrections)"
+            ).fetchone()
+        return tuple(str(v) for v in row)
+
     # -- corrections ------------------------------------------------------------------------
 
     def _log_claim(

@@ -49,25 +49,25 @@ def store() -> ClaimStore:
 
 
 @st.cache_data(show_spinner=False, ttl=2)
-def _counts(path: str | None) -> tuple[int, ...]:
-    return tuple(store().counts().values())
+def _fingerprint(path: str | None) -> tuple[str, ...]:
+    return store().fingerprint()
 
 
-def _version() -> tuple[int, ...]:
-    """Row counts of the store: a review or an ingest changes them and so refreshes the caches.
+def _version() -> tuple[str, ...]:
+    """The store's fingerprint: an ingest, a re-extraction or a review changes it.
 
     Asked of the database at most every 2 s (a query costs ~40 ms), not on every rerun.
     """
-    return _counts(os.environ.get("SYRIA_CLAIMS_DB"))
+    return _fingerprint(os.environ.get("SYRIA_CLAIMS_DB"))
 
 
 @st.cache_data(show_spinner=False, ttl=300, max_entries=4)
-def _claims(path: str | None, version: tuple[int, ...]) -> pd.DataFrame:
+def _claims(path: str | None, version: tuple[str, ...]) -> pd.DataFrame:
     return store().claims()
 
 
 @st.cache_data(show_spinner=False, ttl=300, max_entries=4)
-def _articles(path: str | None, version: tuple[int, ...]) -> pd.DataFrame:
+def _articles(path: str | None, version: tuple[str, ...]) -> pd.DataFrame:
     return store().articles()
 
 

@@ -235,3 +235,13 @@ def test_session_shares_one_connection_and_releases_the_file(store, seeds, seed_
         assert subprocess.run(probe, capture_output=True).returncode != 0  # file held
     assert subprocess.run(probe, capture_output=True).returncode == 0  # released
     assert store.counts()["corrections"] == 1
+
+
+def test_fingerprint_changes_on_reextraction_even_when_counts_do_not(tmp_path):
+    """The dashboard keys its caches on the fingerprint: a new extractor must refresh them."""
+    store = ClaimStore(tmp_path / "claims.duckdb")
+    store.ingest(read_articles(SEEDS)[0], extract=regex_extractor(), version="rules-1")
+    before, counts = store.fingerprint(), store.counts()
+    store.reextract(extract=regex_extractor(), version="rules-2")
+    assert store.counts() == counts
+    assert store.fingerprint() != before
