@@ -261,6 +261,16 @@ def test_totals_since_the_start_are_cumulative(phrase):
     assert (day(toll.date_start), day(toll.date_end)) == (date(2011, 3, 15), WEDNESDAY)
 
 
+def test_a_second_total_after_a_dated_conflict_start_is_cumulative_too():
+    found = tolls(
+        "Rights groups say more than 8,000 people have died since the revolt erupted in "
+        "March 2011, while officials say 1,500 soldiers and police have been killed."
+    )
+    assert sorted(found.deaths.tolist()) == [1500, 8000]
+    assert found.cumulative.all()
+    assert {day(d) for d in found.date_start} == {date(2011, 3, 15)}
+
+
 def test_no_time_expression_is_the_report_date_flagged_inferred():
     toll = only_toll("Four people were killed in Homs, activists said.")
     assert (day(toll.date_start), toll.date_precision) == (WEDNESDAY, "day_inferred")

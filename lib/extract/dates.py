@@ -258,12 +258,25 @@ def find_times(sent: Span, published: date | None) -> list[TimeMention]:
             when = _resolve(kind, match, published)
             if when is not None:
                 found.append((match.start(), match.end(), when))
-    mentions = []
+    mentions: list[TimeMention] = []
     for s, e, when in sorted(found, key=lambda f: f[0]):
         span = doc.char_span(sent.start_char + s, sent.start_char + e, alignment_mode="expand")
-        if span is not None:
-            mentions.append(TimeMention(span.start, span.end, when))
+        if span is None:
+            continue
+        if mentions and _continues_cumulative(mentions[-1], span.start, when):
+            # "since the uprising began | in March 2011": the date names the start of the
+            # running total, not a period of its own that a later count could take.
+            mentions[-1] = TimeMention(mentions[-1].start, span.end, mentions[-1].when)
+            continue
+        mentions.append(TimeMention(span.start, span.end, when))
     return mentions
+
+
+def _continues_cumulative(previous: TimeMention, start: int, when: When) -> bool:
+    """A date right after a cumulative phrase that falls at or before the conflict's start."""
+    adjacent = start - previous.end <= 1
+    early = when.start is not None and when.start <= previous.when.start
+    return previous.when.cumulative and adjacent and early and not when.cumulative
 
 
 def nearest_time(mentions: list[TimeMention], start: int, end: int, doc: Doc) -> TimeMention | None:
