@@ -223,6 +223,26 @@ def test_several_governorates_are_listed_never_split():
     assert list(toll.governorates) == ["SY-HI", "SY-HM", "SY-DY"]
 
 
+@pytest.mark.parametrize(
+    ("text", "place", "governorate"),
+    [
+        (
+            "Troops killed 12 people in the Damascus suburb of Douma, activists said.",
+            "Douma",
+            "SY-RD",
+        ),
+        (
+            "Nine people died when shells hit the Idlib province town of Saraqeb.",
+            "Saraqeb",
+            "SY-ID",
+        ),
+    ],
+)
+def test_a_container_name_only_locates_the_place_it_contains(text, place, governorate):
+    toll = only_toll(text)
+    assert (toll.place, toll.governorate, toll.geo_precision) == (place, governorate, "town")
+
+
 def test_town_resolves_to_its_governorate():
     toll = only_toll("Five people were killed in the town of Saraqeb, activists said.")
     assert (toll.governorate, toll.geo_precision) == ("SY-ID", "town")

@@ -127,12 +127,27 @@ def _where(group: list[PlaceMention]) -> Where:
     return Where.of(best)
 
 
+def _drop_containers(mentions: list[PlaceMention], doc: Doc) -> list[PlaceMention]:
+    """In "the Damascus suburb of Douma" or "the Idlib province town of Saraqeb" the first
+    name only locates the second: it is no candidate of its own, whichever is nearer."""
+    rules = load_rules("places")
+    kind_words = frozenset(rules["town_words"]) | frozenset(rules["governorate_words"])
+    kept = []
+    for m, following in zip(mentions, [*mentions[1:], None], strict=False):
+        between = [doc[i].lower_ for i in range(m.end, following.start)] if following else []
+        contains = len(between) >= 2 and between[-1] == "of"
+        if not (contains and all(w in kind_words for w in between[:-1])):
+            kept.append(m)
+    return kept
+
+
 def choose_place(
     mentions: list[PlaceMention], start: int, end: int, doc: Doc, exclude: list[tuple[int, int]]
 ) -> Where | None:
     """Where a claim at tokens [start, end) happened: the nearest group of names in its
     sentence outside the `exclude` spans (speakers: "an activist in Binnish")."""
     usable = [m for m in mentions if not any(a <= m.start and m.end <= b for a, b in exclude)]
+    usable = _drop_containers(usable, doc)
     if not usable:
         return None
 
