@@ -1,6 +1,6 @@
 """Extraction throughput (words/s) next to spaCy's bare tokenizer, on the same varied text.
 
-    python benchmarks/bench_extract.py [--articles 200] [--seed 1]
+    python -m benchmarks.bench_extract [--articles 200] [--seed 1]
 
 Text is generated from wire-copy sentence templates; every slot (counts, places, weekdays,
 sources, made-up person names, trailing clauses) is drawn at random, so neither the

@@ -1,6 +1,6 @@
 """First paint of each dashboard page in headless Chromium, on the seed articles.
 
-    python benchmarks/bench_first_paint.py [--repeat 3]
+    python -m benchmarks.bench_first_paint [--repeat 3]
 
 Starts `streamlit run dashboard.py` on a free 127.0.0.1 port with a fresh store (seeded from
 `seeds/` by the real extractor), opens every page once to warm the caches, then reports the
