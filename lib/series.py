@@ -384,12 +384,7 @@ def _grouped_bounds(
     first = rows[groups.first]
     low, point, high = (values[rows] for values in coded.bounds)
     out = pd.DataFrame({name: d.take(first).reset_index(drop=True) for name, d in dates.items()})
-    for column in texts:
-        out[column] = coded.strings(column, first)
-    out["level"] = coded.level_names(first)
-    out["area"] = coded.area_names(first)
-    out["governorate"] = out["area"].where(out["level"].isin(("governorate", "town")))
-    out["place"] = coded.place_names(first)
+    _add_text_and_place_columns(out, coded, first, texts)
     group_low = groups.max(low)
     out["low"] = _nullable(group_low)
     out["best"] = _nullable(np.maximum(groups.max(point), group_low))
@@ -437,15 +432,22 @@ def undated_deaths(claims: Claims) -> pd.DataFrame:
     ]  # fmt: skip
 
 
-def _claim_rows(coded: CodedClaims, rows: np.ndarray, texts: list[str]) -> pd.DataFrame:
-    """One output row per claim: dates, texts, place columns, published, claim_ids."""
-    out = pd.DataFrame({c: coded.take(c, rows) for c in ("date_start", "date_end")})
+def _add_text_and_place_columns(
+    out: pd.DataFrame, coded: CodedClaims, rows: np.ndarray, texts: list[str]
+) -> None:
+    """Text columns and the place hierarchy (level, area, governorate, place) of `rows`."""
     for column in texts:
         out[column] = coded.strings(column, rows)
     out["level"] = coded.level_names(rows)
     out["area"] = coded.area_names(rows)
     out["governorate"] = out["area"].where(out["level"].isin(("governorate", "town")))
     out["place"] = coded.place_names(rows)
+
+
+def _claim_rows(coded: CodedClaims, rows: np.ndarray, texts: list[str]) -> pd.DataFrame:
+    """One output row per claim: dates, texts, place columns, published, claim_ids."""
+    out = pd.DataFrame({c: coded.take(c, rows) for c in ("date_start", "date_end")})
+    _add_text_and_place_columns(out, coded, rows, texts)
     out["published"] = coded.take("published", rows)
     out["claim_ids"] = coded.take("claim_id", rows)
     return out
