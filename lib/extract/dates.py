@@ -17,6 +17,7 @@ import dateparser
 from spacy.tokens import Doc, Span
 
 from lib.extract.rules import load_rules
+from lib.extract.text import doc_text
 
 _COMMA_PENALTY = 5
 _YEAR = re.compile(r"\b\d{4}\b")
@@ -242,15 +243,29 @@ def _resolve(kind: str, match: re.Match[str], published: date | None) -> When | 
     return When(last_month, first - timedelta(days=1), "month")
 
 
+@functools.cache
+def _gated_patterns() -> list[tuple[str, re.Pattern[str], tuple[str, ...]]]:
+    """(kind, pattern, gate words) in priority order: earlier kinds win overlaps."""
+    gates = _gates()
+    return [(kind, pattern, gates[kind]) for kind, pattern in _patterns().items()]
+
+
+def _passes(gate: tuple[str, ...], lower: str) -> bool:
+    """Whether any gate word occurs (a plain loop: a generator costs more than the tests)."""
+    for word in gate:  # noqa: SIM110 (any() with a generator is slower here)
+        if word in lower:
+            return True
+    return False
+
+
 def find_times(sent: Span, published: date | None) -> list[TimeMention]:
     """Time expressions in one sentence, longest first where they overlap, in text order."""
-    text = sent.text
     doc = sent.doc
+    text = doc_text(doc)[sent.start_char : sent.end_char]
     lower = text.lower()
     found: list[tuple[int, int, When]] = []
-    gates = _gates()
-    for kind, pattern in _patterns().items():
-        if not any(word in lower for word in gates[kind]):
+    for kind, pattern, gate in _gated_patterns():
+        if not _passes(gate, lower):
             continue
         for match in pattern.finditer(text):
             if any(s < match.end() and match.start() < e for s, e, _ in found):

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
@@ -15,9 +14,9 @@ from lib.extract.text import get_nlp
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, order=True)
-class Hit:
-    """A phrase found in a document: token span [start, end) and the table label it came from."""
+class Hit(NamedTuple):
+    """A phrase found in a document: token span [start, end) and the table label it came from.
+    A named tuple: documents yield thousands, and tuples are built, hashed and sorted in C."""
 
     start: int
     end: int

@@ -68,9 +68,17 @@ def get_nlp() -> Language:
 
 
 @functools.cache
-def _furniture_re() -> re.Pattern[str]:
+def _furniture_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The furniture patterns as (anchored at the line start, anywhere in the line): one
+    alternation of both kinds would try every "^..." branch at every position of a long line."""
     patterns = load_rules("text")["furniture_patterns"]
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+    def compiled(group: list[str]) -> re.Pattern[str]:
+        return re.compile("|".join(f"(?:{p})" for p in group) or r"(?!)", re.IGNORECASE)
+
+    anchored = compiled([p.removeprefix("^") for p in patterns if p.startswith("^")])
+    floating = compiled([p for p in patterns if not p.startswith("^")])
+    return anchored, floating
 
 
 def _normalise(text: str) -> str:
@@ -82,10 +90,21 @@ def _is_furniture(line: str) -> bool:
     or lines matching a furniture pattern."""
     rules = load_rules("text")
     stripped = line.strip()
-    if _furniture_re().search(stripped):
+    anchored, floating = _furniture_res()
+    if anchored.match(stripped) or floating.search(stripped):
         return True
     words = len(stripped.split())
     return words <= rules["max_furniture_words"] and stripped[-1:] not in rules["sentence_end"]
+
+
+def _line_is_furniture(text: str, start: int, end: int, known: dict[int, bool]) -> bool:
+    """Whether the line holding text[start:end] is furniture, judged once per line."""
+    line_start = text.rfind("\n", 0, start) + 1
+    if line_start not in known:
+        line_end = text.find("\n", end)
+        line_end = len(text) if line_end < 0 else line_end
+        known[line_start] = _is_furniture(text[line_start:line_end])
+    return known[line_start]
 
 
 def sentences(doc: Doc, body_start: int) -> list[Sentence]:
@@ -99,6 +118,7 @@ def sentences(doc: Doc, body_start: int) -> list[Sentence]:
     kept: list[Sentence] = []
     paragraph = 0
     previous_end = 0
+    furniture: dict[int, bool] = {}  # by line start: a paragraph's sentences share its line
     for sent in doc.sents:
         raw = sent.text
         start = sent.start_char + (len(raw) - len(raw.lstrip()))
@@ -108,12 +128,9 @@ def sentences(doc: Doc, body_start: int) -> list[Sentence]:
         if "\n" in text[previous_end:start]:
             paragraph += 1
         previous_end = end
-        line_start = text.rfind("\n", 0, start) + 1
-        line_end = text.find("\n", end)
-        line = text[line_start : len(text) if line_end < 0 else line_end]
         headline = start < body_start
         key = _normalise(text[start:end])
-        if key in seen or (not headline and _is_furniture(line)):
+        if key in seen or (not headline and _line_is_furniture(text, start, end, furniture)):
             continue
         seen.add(key)
         span = doc.char_span(start, end, alignment_mode="expand")
