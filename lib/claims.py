@@ -19,6 +19,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 CLAIM_TYPES = ("death_toll", "event", "statement")
 QUALIFIERS = ("exact", "at_least", "more_than", "about", "up_to", "vague")
@@ -110,6 +112,7 @@ _ALLOWED: dict[str, tuple[str, ...]] = {
     "event_type": EVENT_TYPES,
     "governorate": GOVERNORATE_CODES,
 }
+_ALLOWED_ARROW = {name: pa.array(values) for name, values in _ALLOWED.items()}
 _DEFAULTS: dict[str, Any] = {"cumulative": False, "corrected": False, "governorates": None}
 
 
@@ -184,6 +187,51 @@ def _coerce_column(raw: pd.Series, col: str, dtype: str) -> pd.Series:
     return raw.astype("string")
 
 
+def _typed_column(values: list[Any], col: str, dtype: str) -> Any:
+    """Python values already of the column's type (as the extractor makes them) converted in
+    one C-level call; None when some value needs parsing, which `_coerce_column` does."""
+    kinds = {type(v) for v in values} - {type(None)}
+    if col == "governorates":
+        column = np.empty(len(values), dtype=object)
+        column[:] = [_as_list(v) for v in values]
+        return column
+    if not kinds <= _PYTHON_TYPES[dtype]:
+        return None
+    if dtype.startswith("datetime"):
+        return np.array(values, dtype="datetime64[D]").astype(dtype)
+    if dtype in ("float64", "bool"):
+        default = np.nan if dtype == "float64" else _DEFAULTS[col]
+        return np.array([default if v is None else v for v in values], dtype=dtype)
+    if dtype == "Int64":
+        mask = np.array([v is None for v in values], dtype=bool)
+        data = np.array([0 if v is None else v for v in values], dtype="int64")
+        return pd.arrays.IntegerArray(data, mask)
+    return pd.arrays.ArrowStringArray(pa.array(values, pa.large_string()))  # "string" dtype
+
+
+_PYTHON_TYPES: dict[str, set[type]] = {
+    "string": {str},
+    "Int64": {int},
+    "float64": {float, int},
+    "bool": {bool},
+    "datetime64[s]": {date},
+    "object": set(),
+}
+
+
+def _record_columns(records: list[Mapping[str, Any]]) -> dict[str, Any]:
+    """Schema columns from records, column by column (pandas parses a list of dicts slowly)."""
+    present = set().union(*(r.keys() for r in records)) if records else set()
+    out = {}
+    for col, dtype in SCHEMA.items():
+        values = [r.get(col) for r in records]
+        if col not in present:
+            values = [_DEFAULTS.get(col)] * len(records)
+        typed = _typed_column(values, col, dtype)
+        out[col] = typed if typed is not None else _coerce_column(pd.Series(values), col, dtype)
+    return out
+
+
 def coerce_claims(data: pd.DataFrame | Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     """Build a claim frame with schema columns, order and dtypes from records or a frame.
 
@@ -191,19 +239,30 @@ def coerce_claims(data: pd.DataFrame | Iterable[Mapping[str, Any]]) -> pd.DataFr
     (a date of "yesterday", a count of "many") become null here and are caught by
     `check_claims` only if the column is required; use `check_records` to see them.
     """
-    frame = data if isinstance(data, pd.DataFrame) else pd.DataFrame(list(data))
-    n = len(frame)
+    if not isinstance(data, pd.DataFrame):
+        return pd.DataFrame(_record_columns(list(data)))
+    n = len(data)
     out = {}
     for col, dtype in SCHEMA.items():
-        if col in frame.columns:
-            raw = frame[col].reset_index(drop=True)
+        if col in data.columns:
+            raw = data[col].reset_index(drop=True)
         else:
             raw = pd.Series([_DEFAULTS.get(col)] * n, dtype="object")
         out[col] = _coerce_column(raw, col, dtype)
     result = pd.DataFrame(out)
-    if isinstance(data, pd.DataFrame):
-        result.index = data.index
+    result.index = data.index
     return result
+
+
+def claims_from_records(records: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
+    """A valid claim frame from records, checked before it is framed; raises
+    ClaimValidationError. The extractor's path: one call per article, so it avoids every
+    per-column pandas lookup (a frame of 40 claims costs ~1 ms, not ~15)."""
+    columns = _record_columns(list(records))
+    problems = _check_columns(columns, pd.RangeIndex(len(columns["claim_id"])))
+    if problems:
+        raise ClaimValidationError(problems)
+    return pd.DataFrame(columns, copy=False)  # fresh arrays: nothing to protect
 
 
 def check_records(records: Iterable[Mapping[str, Any]]) -> list[Problem]:
@@ -222,27 +281,39 @@ def check_records(records: Iterable[Mapping[str, Any]]) -> list[Problem]:
     return problems
 
 
-def _values(column: pd.Series) -> np.ndarray:
+def _values(column: Any) -> np.ndarray:
     """A numeric or date column as a numpy array with NaN/NaT for nulls.
 
     Comparisons on it are False wherever a value is missing, which is what every rule wants,
     and numpy compares a few hundred rows far faster than pandas' masked arrays.
     """
-    if pd.api.types.is_datetime64_any_dtype(column):
-        return column.to_numpy()
+    if isinstance(column, np.ndarray):
+        return column
+    if pd.api.types.is_datetime64_any_dtype(column.dtype):
+        return np.asarray(column)
     return column.to_numpy(dtype="float64", na_value=np.nan)
+
+
+def _strings(column: Any) -> np.ndarray:
+    """A string column as a numpy object array with None for nulls."""
+    return column.to_numpy(dtype=object, na_value=None)
 
 
 def check_claims(df: pd.DataFrame) -> list[Problem]:
     """Every problem in a claim frame: columns, dtypes, allowed values, order of dates/counts.
 
-    This is the one place that says what a valid claim is.
+    This is the one place that says what a valid claim is (`_check_columns` holds the rules).
     """
-    problems: list[Problem] = []
     missing = [c for c in COLUMNS if c not in df.columns]
     if missing:
         return [Problem("*", c, "missing column") for c in missing]
-    col = {c: df[c] for c in COLUMNS}  # each column looked up once: lookups dominate small frames
+    return _check_columns({c: df[c].array for c in COLUMNS}, df.index)
+
+
+def _check_columns(col: Mapping[str, Any], index: pd.Index) -> list[Problem]:
+    """The rules of `check_claims` on schema columns (pandas or numpy arrays); rows are named
+    by the labels of `index`."""
+    problems: list[Problem] = []
     for name, dtype in SCHEMA.items():
         actual = col[name].dtype
         if str(actual) != dtype and not (
@@ -251,29 +322,31 @@ def check_claims(df: pd.DataFrame) -> list[Problem]:
             problems.append(Problem("*", name, f"dtype {actual}, expected {dtype}"))
     if problems:
         return problems
-    null = {c: col[c].isna().to_numpy() for c in (*REQUIRED, "qualifier")}
+    null = {c: pd.isna(col[c]) for c in (*REQUIRED, "qualifier")}
 
     def flag(mask: np.ndarray, name: str, reason: str) -> None:
         if mask.any():
-            problems.extend(Problem(row, name, reason) for row in df.index[mask])
+            problems.extend(Problem(row, name, reason) for row in index[mask])
 
     for name in REQUIRED:
         flag(null[name], name, "required value is missing")
     for name, allowed in _ALLOWED.items():
-        bad = col[name].notna().to_numpy() & ~col[name].isin(allowed).to_numpy(dtype=bool)
-        for row in df.index[bad]:
-            problems.append(Problem(row, name, f"{df.at[row, name]!r} not in {allowed}"))
+        values = col[name]
+        known = pc.is_in(pa.array(values), value_set=_ALLOWED_ARROW[name])
+        bad = ~pd.isna(values) & ~known.to_numpy(zero_copy_only=False)
+        problems.extend(
+            Problem(index[i], name, f"{values[i]!r} not in {allowed}") for i in np.flatnonzero(bad)
+        )
     deaths, low, high = (_values(col[c]) for c in COUNT_COLUMNS)
     for name, values in zip(COUNT_COLUMNS, (deaths, low, high), strict=True):
         flag(values < 0, name, "negative count")
     flag(low > high, "deaths_low", "deaths_low > deaths_high")
     flag((deaths < low) | (deaths > high), "deaths", "deaths outside [deaths_low, deaths_high]")
-    claim_type = col["claim_type"].to_numpy(dtype=object, na_value=None)
-    is_toll = claim_type == "death_toll"
+    is_toll = _strings(col["claim_type"]) == "death_toll"
     flag(is_toll & null["qualifier"], "qualifier", "a death toll needs a qualifier")
     flag(is_toll & np.isnan(deaths) & np.isnan(low), "deaths",
          "a death toll needs deaths or deaths_low")  # fmt: skip
-    is_vague = col["qualifier"].to_numpy(dtype=object, na_value=None) == "vague"
+    is_vague = _strings(col["qualifier"]) == "vague"
     flag(is_vague & ~np.isnan(deaths), "deaths",
          "a vague count keeps deaths null (use deaths_low/deaths_high)")  # fmt: skip
     flag(_values(col["date_start"]) > _values(col["date_end"]), "date_start",
@@ -285,8 +358,15 @@ def check_claims(df: pd.DataFrame) -> list[Problem]:
     flag((confidence < 0) | (confidence > 1), "confidence", "confidence outside [0, 1]")
     flag((lat < 32) | (lat > 37.5), "lat", "latitude outside Syria")
     flag((lon < 35.5) | (lon > 42.5), "lon", "longitude outside Syria")
-    flag(col["claim_id"].duplicated(keep="first").to_numpy(), "claim_id", "duplicate claim_id")
+    flag(_duplicated(_strings(col["claim_id"])), "claim_id", "duplicate claim_id")
     return problems
+
+
+def _duplicated(values: np.ndarray) -> np.ndarray:
+    """Later occurrences of a value (the common case, all distinct, answered by one set)."""
+    if len(set(values)) == len(values):
+        return np.zeros(len(values), dtype=bool)
+    return pd.Series(values).duplicated(keep="first").to_numpy()
 
 
 def validate_claims(df: pd.DataFrame) -> pd.DataFrame:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from lib.claims import COLUMNS, coerce_claims, empty_claims, make_claim_id, validate_claims
+from lib.claims import claims_from_records, make_claim_id
 from lib.extract.dates import TimeMention, When, find_times, inferred, nearest_time
 from lib.extract.events import event_matcher, find_events
 from lib.extract.matching import Hit, find, within
@@ -501,19 +501,11 @@ def claim_records(article: Article) -> list[dict[str, Any]]:
     return _ArticleExtractor(article).run()
 
 
-def _frame(records: list[dict[str, Any]]) -> pd.DataFrame:
-    """A valid claim frame; built column-wise (pandas parses a list of dicts slowly)."""
-    columns = {column: [record.get(column) for record in records] for column in COLUMNS}
-    return validate_claims(coerce_claims(pd.DataFrame(columns)))
-
-
 def extract_article(article: Article) -> pd.DataFrame:
     """Every death toll, event and attributed statement of an article as a valid claim frame."""
-    return _frame(claim_records(article))
+    return claims_from_records(claim_records(article))
 
 
 def extract_articles(articles: Iterable[Article]) -> pd.DataFrame:
-    """The claims of many articles in one valid frame: the claim frame is built and validated
-    once, which is most of the cost for short articles."""
-    records = [record for article in articles for record in claim_records(article)]
-    return _frame(records) if records else empty_claims()
+    """The claims of many articles in one valid frame (built and checked once)."""
+    return claims_from_records(record for article in articles for record in claim_records(article))
