@@ -30,11 +30,15 @@ from lib.series import (
     Claims,
     CodedClaims,
     Groups,
+    Presorted,
     coded_claims,
     codes,
     group_rows,
     join_runs,
+    nullable,
+    presort,
     ranges,
+    run_starts,
     strings,
 )
 
@@ -209,6 +213,47 @@ def format_count(
 # ---------------------------------------------------------------- numbers
 
 
+def _number_groups(coded: CodedClaims) -> Presorted:
+    """Tolls that can be lined up (dated or running totals, located), sorted by question
+    (running total or not, metric, period, question level, area) then answer (source, level,
+    place, largest best value first)."""
+    claims, places = coded.claims, coded.places
+    cumulative = claims["cumulative"].to_numpy(dtype=bool)
+    dated = claims["date_start"].notna().to_numpy()
+    is_toll = coded.isin("claim_type", ("death_toll",))
+    rows = coded.rows(is_toll & (places.level != UNLOCATED) & (dated | cumulative))
+    question_keys = [
+        cumulative[rows].astype(np.int64),
+        codes(_metric_labels(coded)[coded.codes("victims")[rows]].astype(str)),
+        codes(claims["date_start"].to_numpy()[rows]),
+        codes(_period_end(claims, rows)),
+        _question_level(coded, rows),
+        places.area[rows],
+    ]
+    answer_keys = [coded.codes("source")[rows], places.level[rows], places.place[rows]]
+    keys = [*question_keys, *answer_keys, codes(-coded.best[rows])]
+    return presort(rows, keys, (len(question_keys), len(keys)))
+
+
+def _metric_labels(coded: CodedClaims) -> np.ndarray:
+    """Metric name of each victims code (unknown or null victims count as "all")."""
+    labels = coded.encoded("victims")[1]
+    return np.asarray([label if label in _METRICS else "all" for label in labels], dtype=object)
+
+
+def _question_level(coded: CodedClaims, rows: np.ndarray) -> np.ndarray:
+    """Level of the questions of the claims at `rows`: a town joins its governorate's question."""
+    level = coded.places.level[rows]
+    return np.where(level == TOWN, GOVERNORATE, level)
+
+
+def _period_end(claims: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
+    """Last day of the claims' question: the as-of date of a running total, else date_end."""
+    as_of = _first_known(claims, ["date_end", "published"], rows)
+    last = _first_known(claims, ["date_end", "date_start"], rows)
+    return np.where(claims["cumulative"].to_numpy()[rows], as_of, last)
+
+
 def _numbers(coded: CodedClaims) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
     """Toll answers (one per question x source x place, max rule, never a sum), questions, and
     the claims behind the answers (`members`; answer i is members[member_start:+member_count]).
@@ -216,65 +261,41 @@ def _numbers(coded: CodedClaims) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray
     Answers hold claim positions and numbers; strings are built once, in final order, by
     `compare` and `_answer_table`.
     """
-    claims, places = coded.claims, coded.places
-    cumulative = claims["cumulative"].to_numpy(dtype=bool)
-    dated = claims["date_start"].notna().to_numpy()
-    is_toll = coded.isin("claim_type", ("death_toll",))
-    rows = coded.rows(is_toll & (places.level != UNLOCATED) & (dated | cumulative))
-    end = claims["date_end"].fillna(claims["date_start"])
-    period_end = end.mask(claims["cumulative"], claims["date_end"].fillna(claims["published"]))
-    victims, victim_labels = coded.encoded("victims")
-    metric_of = np.asarray([label if label in _METRICS else "all" for label in victim_labels])
-    metric = metric_of[victims]
-    question_level = np.where(places.level == TOWN, GOVERNORATE, places.level)
+    by_question, groups = coded.grouped(_number_groups)
+    first = groups.first  # representative claim (largest best) of each answer
     low, _, high = coded.bounds
-    best = coded.best
-
-    question_keys = [
-        cumulative[rows].astype(np.int64),
-        codes(metric[rows]),
-        codes(claims["date_start"].to_numpy()[rows]),
-        codes(period_end.to_numpy()[rows]),
-        question_level[rows],
-        places.area[rows],
-    ]
-    source = coded.codes("source")[rows]
-    groups = group_rows(
-        [*question_keys, source, places.level[rows], places.place[rows], codes(-best[rows])]
-    )
-    first = rows[groups.first]  # representative claim (largest best) of each answer
-    by_question = group_rows([key[groups.first] for key in question_keys])
-    high_rows = high[rows]
     answers = pd.DataFrame(
         {
-            "qcode": by_question.codes(),
+            "qcode": by_question.numbers()[groups.starts],
             "pos": first,
-            "value": pd.array(groups.max(best[rows]), dtype="Int64"),
-            "low": pd.array(groups.max(low[rows]), dtype="Int64"),
-            "high": pd.Series(pd.array(groups.max(high_rows), dtype="Int64")).mask(
-                groups.any(high_rows == NO_VALUE)
-            ),
+            "value": nullable(groups.max(coded.best)),
+            "low": nullable(groups.max(low)),
+            "high": nullable(np.where(groups.any(high == NO_VALUE), NO_VALUE, groups.max(high))),
             "member_start": groups.starts,
             "member_count": groups.sizes,
         }
     )
-    heads = first[by_question.first]
+    heads = by_question.first
+    cumulative = coded.claims["cumulative"].to_numpy(dtype=bool)
     questions = pd.DataFrame(
         {
             "kind": strings(
                 np.asarray(["deaths", "total"], dtype=object), cumulative[heads].astype(np.int64)
             ),
-            "metric": pd.Series(metric[heads], dtype="string"),
+            "metric": strings(_metric_labels(coded), coded.codes("victims")[heads]),
             "period_start": coded.take("date_start", heads),
-            "period_end": period_end.take(heads).reset_index(drop=True),
-            "level": strings(np.asarray([*LEVELS, None], dtype=object), question_level[heads]),
+            "period_end": pd.Series(_period_end(coded.claims, heads), dtype="datetime64[s]"),
+            "level": strings(
+                np.asarray([*LEVELS, None], dtype=object), _question_level(coded, heads)
+            ),
             "area": coded.area_names(heads),
             "area_name": coded.area_display(heads),
         }
     )
-    own_level = places.level[first] == question_level[first]
-    questions = _number_questions(answers, questions, source[groups.first], own_level)
-    return answers, questions, rows[groups.order]
+    own_level = coded.places.level[first] == _question_level(coded, first)
+    source = coded.codes("source")[first]
+    questions = _number_questions(answers, questions, source, own_level)
+    return answers, questions, groups.order
 
 
 def _displays(coded: CodedClaims, pos: np.ndarray) -> pd.Series:
@@ -296,9 +317,9 @@ def _number_questions(
     own_level: np.ndarray,
 ) -> pd.DataFrame:
     """Per question (row i = qcode i): number of sources, lowest/highest answer, ratio,
-    contradiction."""
+    contradiction. Answers come sorted by question, then source."""
     q = answers["qcode"].to_numpy()
-    per_source = group_rows([q, source])
+    per_source = Groups(np.arange(len(q)), run_starts([q, source]))
     high = answers["high"].to_numpy(dtype=np.int64, na_value=NO_VALUE)
     # Only a same-level answer bounds the question from above (a town's count does not cap
     # its governorate); a source with none, or an unbounded one, is unbounded.
@@ -309,14 +330,14 @@ def _number_questions(
     source_best = per_source.max(answers["value"].to_numpy(dtype=np.int64))
     source_q = q[per_source.first]
 
-    by_question = group_rows([source_q])
+    by_question = Groups(np.arange(len(source_q)), run_starts([source_q]))
     low, top = by_question.min(source_best), by_question.max(source_best)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(top == low, 1.0, top / low.astype(np.float64))
     out = questions.copy()
     out["n_sources"] = by_question.sizes.astype(np.int64)
-    out["low"] = pd.array(low, dtype="Int64")
-    out["high"] = pd.array(top, dtype="Int64")
+    out["low"] = nullable(low)
+    out["high"] = nullable(top)
     out["ratio"] = ratio
     out["contradiction"] = _contradictions(source_q, source_low, source_high)
     return out
@@ -353,53 +374,87 @@ def _contradictions(question: np.ndarray, low: np.ndarray, high: np.ndarray) -> 
 # ---------------------------------------------------------------- topics
 
 
+def _topic_claims(coded: CodedClaims) -> np.ndarray:
+    """Statements and events with a topic (bool over the frame)."""
+    topic, labels = coded.encoded("topic")
+    return coded.isin("claim_type", ("statement", "event")) & (topic != len(labels) - 1)
+
+
+def _topic_labels(coded: CodedClaims) -> tuple[np.ndarray, np.ndarray]:
+    """Topic labels stripped, and stripped and lower-cased (the question key); None for null."""
+    labels = coded.encoded("topic")[1]
+    stripped = np.asarray([t.strip() if t is not None else None for t in labels], dtype=object)
+    lowered = np.asarray([t.lower() if t is not None else None for t in stripped], dtype=object)
+    return stripped, lowered
+
+
+def _topic_periods(coded: CodedClaims, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Period of the topic question of the claims at `rows`: an event's dates, none for a
+    statement (a statement's topic is one question whenever it was said)."""
+    is_event = coded.isin("claim_type", ("event",))[rows]
+    start, end = (coded.claims[c].to_numpy()[rows] for c in ("date_start", "date_end"))
+    end = np.where(np.isnat(end), start, end)
+    no_date = np.datetime64("NaT")
+    return np.where(is_event, start, no_date), np.where(is_event, end, no_date)
+
+
+def _topic_keys(coded: CodedClaims, rows: np.ndarray) -> list[np.ndarray]:
+    """Question keys of topic claims: topic (case-insensitive), then the event period."""
+    lowered = _topic_labels(coded)[1]
+    return [codes(lowered[coded.codes("topic")[rows]]), *map(codes, _topic_periods(coded, rows))]
+
+
+def _topic_source_groups(coded: CodedClaims) -> Presorted:
+    """Topic claims by question, then by source (to count each question's sources)."""
+    rows = coded.rows(_topic_claims(coded))
+    return presort(rows, [*_topic_keys(coded, rows), coded.codes("source")[rows]], (3, 4))
+
+
+def _topic_position_groups(coded: CodedClaims) -> Presorted:
+    """Topic claims by question, then by position (an event's type when it states none)."""
+    rows = coded.rows(_topic_claims(coded))
+    position = coded.strings("position", rows).fillna(coded.strings("event_type", rows))
+    keys = [*_topic_keys(coded, rows), codes(position.str.lower())]
+    return presort(rows, keys, (3, 4))
+
+
 def _topics(coded: CodedClaims) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
     """One answer per statement or event that takes a position on a topic, the topics, and the
     claims behind the answers (as in `_numbers`)."""
     claims = coded.claims
-    topic, topic_labels = coded.encoded("topic")
-    is_typed = coded.isin("claim_type", ("statement", "event"))
-    rows = coded.rows(is_typed & (topic != len(topic_labels) - 1))
-    is_event = coded.isin("claim_type", ("event",))[rows]
-    stripped = np.asarray(
-        [t.strip() if t is not None else None for t in topic_labels], dtype=object
-    )
-    lowered = np.asarray([t.lower() if t is not None else None for t in stripped], dtype=object)
-    start = claims["date_start"].to_numpy()[rows]
-    end = claims["date_end"].fillna(claims["date_start"]).to_numpy()[rows]
-    no_date = np.datetime64("NaT")
-    period_start, period_end = np.where(is_event, start, no_date), np.where(is_event, end, no_date)
-    groups = group_rows([codes(lowered[topic[rows]]), codes(period_start), codes(period_end)])
-    qcode = groups.codes()
-    nulls = pd.array([None] * len(rows), dtype="Int64")
+    groups, per_source = coded.grouped(_topic_source_groups)
+    rows = coded.rows(_topic_claims(coded))
+    qcode = groups.codes(len(coded))[rows]
+    nulls = nullable(np.full(len(rows), NO_VALUE))
     answers = pd.DataFrame(
         {"qcode": qcode, "pos": rows, "value": nulls, "low": nulls, "high": nulls,
          "member_start": np.arange(len(rows)), "member_count": np.ones(len(rows), np.int64)}
     )  # fmt: skip
 
     heads = groups.first
+    topic = coded.codes("topic")[heads]
+    stripped, lowered = _topic_labels(coded)
+    key_start, key_end = _topic_periods(coded, heads)
     questions = pd.DataFrame(
         {
             "kind": pd.Series(["topic"] * len(groups), dtype="string"),
-            "topic": strings(lowered, topic[rows][heads]),
-            "topic_title": strings(stripped, topic[rows][heads]),
-            "key_start": pd.Series(period_start[heads], dtype="datetime64[s]"),
-            "key_end": pd.Series(period_end[heads], dtype="datetime64[s]"),
+            "topic": strings(lowered, topic),
+            "topic_title": strings(stripped, topic),
+            "key_start": pd.Series(key_start, dtype="datetime64[s]"),
+            "key_end": pd.Series(key_end, dtype="datetime64[s]"),
         }
     )
     questions["level"] = questions["area"] = pd.Series([None] * len(groups), dtype="string")
-    dates = claims["date_start"].fillna(claims["published"])
-    questions["period_start"] = _group_dates(groups, dates.to_numpy()[rows], np.minimum)
-    latest = claims["date_end"].fillna(dates).to_numpy()[rows]
+    members = groups.order
+    said = _first_known(claims, ["date_start", "published"], members)
+    questions["period_start"] = _group_dates(groups, said, np.minimum)
+    latest = _first_known(claims, ["date_end", "date_start", "published"], members)
     questions["period_end"] = _group_dates(groups, latest, np.maximum)
-    source = coded.codes("source")[rows]
-    position = coded.strings("position", rows).fillna(coded.strings("event_type", rows))
-    per_source = group_rows([qcode, source])
-    per_position = group_rows([qcode, codes(position.str.lower())])
-    n_sources = np.bincount(qcode[per_source.first], minlength=len(groups))
-    n_positions = np.bincount(qcode[per_position.first], minlength=len(groups))
+    _, per_position = coded.grouped(_topic_position_groups)
+    n_sources = np.bincount(groups.numbers()[per_source.starts], minlength=len(groups))
+    n_positions = np.bincount(groups.numbers()[per_position.starts], minlength=len(groups))
     questions["n_sources"] = n_sources.astype(np.int64)
-    questions["low"] = questions["high"] = pd.array([None] * len(groups), dtype="Int64")
+    questions["low"] = questions["high"] = nullable(np.full(len(groups), NO_VALUE))
     questions["ratio"] = np.nan
     questions["contradiction"] = (n_sources > 1) & (n_positions > 1)
     return answers, questions, rows
@@ -409,9 +464,18 @@ def _topics(coded: CodedClaims) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]
 
 
 def _group_dates(groups: Groups, dates: np.ndarray, reduce: np.ufunc) -> pd.Series:
+    """`reduce` of each group's dates, given in `groups.order` order."""
     values = dates.astype("datetime64[s]")
-    found = reduce.reduceat(values[groups.order], groups.starts) if len(groups) else values[:0]
+    found = reduce.reduceat(values, groups.starts) if len(groups) else values[:0]
     return pd.Series(found, dtype="datetime64[s]")
+
+
+def _first_known(claims: pd.DataFrame, columns: list[str], rows: np.ndarray) -> np.ndarray:
+    """The first non-null of the date `columns` at `rows` (NaT when all are null)."""
+    found = claims[columns[0]].to_numpy()[rows]
+    for column in columns[1:]:
+        found = np.where(np.isnat(found), claims[column].to_numpy()[rows], found)
+    return found
 
 
 def _date_text(dates: pd.Series) -> pd.Series:
