@@ -250,6 +250,16 @@ def _gated_patterns() -> list[tuple[str, re.Pattern[str], tuple[str, ...]]]:
     return [(kind, pattern, gates[kind]) for kind, pattern in _patterns().items()]
 
 
+def _patterns_in(doc: Doc) -> list[tuple[str, re.Pattern[str], tuple[str, ...]]]:
+    """The gated patterns whose gate words occur somewhere in the document (judged once per
+    document: most articles use few kinds of time expression)."""
+    if "time_patterns" not in doc.user_data:
+        lower = doc_text(doc).lower()
+        kept = [entry for entry in _gated_patterns() if _passes(entry[2], lower)]
+        doc.user_data["time_patterns"] = kept
+    return doc.user_data["time_patterns"]
+
+
 def _passes(gate: tuple[str, ...], lower: str) -> bool:
     """Whether any gate word occurs (a plain loop: a generator costs more than the tests)."""
     for word in gate:  # noqa: SIM110 (any() with a generator is slower here)
@@ -264,7 +274,7 @@ def find_times(sent: Span, published: date | None) -> list[TimeMention]:
     text = doc_text(doc)[sent.start_char : sent.end_char]
     lower = text.lower()
     found: list[tuple[int, int, When]] = []
-    for kind, pattern, gate in _gated_patterns():
+    for kind, pattern, gate in _patterns_in(doc):
         if not _passes(gate, lower):
             continue
         for match in pattern.finditer(text):

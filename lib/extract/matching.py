@@ -54,14 +54,18 @@ def find(matcher: PhraseMatcher, doc: Doc, longest: bool = True) -> list[Hit]:
         return hits
     kept: list[Hit] = []
     spans: set[tuple[int, int]] = set()
-    taken: set[int] = set()
-    for hit in sorted(hits, key=lambda h: (h.start - h.end, h.start)):
-        tokens = range(hit.start, hit.end)
-        if (hit.start, hit.end) in spans or not taken.intersection(tokens):
+    taken = bytearray(len(doc))  # 1 where a kept hit covers the token
+    for hit in sorted(hits, key=_longest_first):
+        start, end = hit.start, hit.end
+        if (start, end) in spans or 1 not in taken[start:end]:
             kept.append(hit)
-            spans.add((hit.start, hit.end))
-            taken.update(tokens)
+            spans.add((start, end))
+            taken[start:end] = b"\x01" * (end - start)
     return sorted(kept)
+
+
+def _longest_first(hit: Hit) -> tuple[int, int]:
+    return hit.start - hit.end, hit.start
 
 
 def within(hits: list[T], start: int, end: int) -> list[T]:

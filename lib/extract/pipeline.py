@@ -44,7 +44,7 @@ from lib.extract.sources import (
     verb_matcher,
 )
 from lib.extract.statements import position_span, topic_matcher, topic_of
-from lib.extract.text import Sentence, get_nlp, sentences
+from lib.extract.text import Sentence, parse, sentences
 from lib.extract.tolls import EARLIER, Toll, find_tolls, toll_matcher
 from lib.geography import resolve_place
 
@@ -134,7 +134,7 @@ class _ArticleExtractor:
             raise ValueError(f"{article.path or article.article_id}: no publication date")
         self.article = article
         self.published: date = article.published
-        self.doc = get_nlp()(article.text)
+        self.doc = parse(article.text)
         self.hits = _hits(self.doc)
         self.sentences = sentences(self.doc, article.body_start)
         self.outlet = Speaker(article.outlet or "reporter", "reporter", False)

@@ -12,7 +12,9 @@ import functools
 import re
 from dataclasses import dataclass
 
+import numpy as np
 import spacy
+from spacy.attrs import IDX
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -20,6 +22,7 @@ from lib.extract.rules import load_rules
 
 # A line shorter than this is a heading or a list item, not a hard-wrapped paragraph.
 _WRAP_WIDTH = 60
+_NEWLINE = re.compile("\n")
 
 
 @dataclass(frozen=True)
@@ -47,15 +50,23 @@ def line_breaks(doc: Doc) -> Doc:
     punctuated line (wire copy puts one paragraph per line; hard-wrapped text does not)."""
     ends = load_rules("text")["sentence_end"]
     text = doc_text(doc)
-    for i, token in enumerate(doc[:-1]):
-        if "\n" not in token.text and "\n" not in token.whitespace_:
-            continue
+    for i in _tokens_with_newlines(doc, text):
+        token = doc[i]
         line_start = text.rfind("\n", 0, token.idx) + 1
         line = text[line_start : token.idx + len(token.text)].strip()
         blank = token.text.count("\n") + token.whitespace_.count("\n") > 1
         if blank or len(line) < _WRAP_WIDTH or (line and line[-1] in ends):
             doc[i + 1].is_sent_start = True
     return doc
+
+
+def _tokens_with_newlines(doc: Doc, text: str) -> list[int]:
+    """Indices of the tokens (but the last) whose text or trailing space holds a line break,
+    found from the text's line breaks: visiting every token in Python costs more."""
+    starts = doc.to_array(IDX)
+    breaks = [m.start() for m in _NEWLINE.finditer(text)]
+    found = np.unique(np.searchsorted(starts, breaks, side="right") - 1)
+    return [int(i) for i in found if 0 <= i < len(doc) - 1]
 
 
 @functools.cache
@@ -65,6 +76,17 @@ def get_nlp() -> Language:
     nlp.add_pipe("line_breaks")
     nlp.add_pipe("sentencizer")
     return nlp
+
+
+def parse(text: str) -> Doc:
+    """The pipeline over `text`, with the text kept on the doc (`Doc.text` would rebuild it
+    from every token; spaCy guarantees the two are equal)."""
+    nlp = get_nlp()
+    doc = nlp.make_doc(text)
+    doc.user_data["text"] = text
+    for _, component in nlp.pipeline:
+        doc = component(doc)
+    return doc
 
 
 @functools.cache
