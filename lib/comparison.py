@@ -264,38 +264,41 @@ def _numbers(coded: CodedClaims) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray
     by_question, groups = coded.grouped(_number_groups)
     first = groups.first  # representative claim (largest best) of each answer
     low, _, high = coded.bounds
+    qcode = by_question.numbers()[groups.starts]
+    value, low = groups.max(coded.best), groups.max(low)
+    high = np.where(groups.any(high == NO_VALUE), NO_VALUE, groups.max(high))
     answers = pd.DataFrame(
-        {
-            "qcode": by_question.numbers()[groups.starts],
-            "pos": first,
-            "value": nullable(groups.max(coded.best)),
-            "low": nullable(groups.max(low)),
-            "high": nullable(np.where(groups.any(high == NO_VALUE), NO_VALUE, groups.max(high))),
-            "member_start": groups.starts,
-            "member_count": groups.sizes,
-        }
-    )
-    heads = by_question.first
-    cumulative = coded.claims["cumulative"].to_numpy(dtype=bool)
-    questions = pd.DataFrame(
+        {"qcode": qcode, "pos": first, "value": nullable(value), "low": nullable(low),
+         "high": nullable(high), "member_start": groups.starts, "member_count": groups.sizes}
+    )  # fmt: skip
+    own_level = coded.places.level[first] == _question_level(coded, first)
+    source = coded.codes("source")[first]
+    questions = coded.shared(_number_question_keys)
+    questions = questions.take(by_question.ids).reset_index(drop=True)
+    _add_number_stats(questions, qcode, source, value, low, high, own_level)
+    return answers, questions, groups.order
+
+
+def _number_question_keys(whole: CodedClaims) -> pd.DataFrame:
+    """What names each toll question of the whole frame (kind, metric, period, level, area):
+    its keys, the same for every claim of it, so a view only picks its questions' rows."""
+    heads = whole.grouped(_number_groups)[0].first
+    cumulative = whole.claims["cumulative"].to_numpy(dtype=bool)
+    return pd.DataFrame(
         {
             "kind": strings(
                 np.asarray(["deaths", "total"], dtype=object), cumulative[heads].astype(np.int64)
             ),
-            "metric": strings(_metric_labels(coded), coded.codes("victims")[heads]),
-            "period_start": coded.take("date_start", heads),
-            "period_end": pd.Series(_period_end(coded.claims, heads), dtype="datetime64[s]"),
+            "metric": strings(_metric_labels(whole), whole.codes("victims")[heads]),
+            "period_start": whole.take("date_start", heads),
+            "period_end": pd.Series(_period_end(whole.claims, heads), dtype="datetime64[s]"),
             "level": strings(
-                np.asarray([*LEVELS, None], dtype=object), _question_level(coded, heads)
+                np.asarray([*LEVELS, None], dtype=object), _question_level(whole, heads)
             ),
-            "area": coded.area_names(heads),
-            "area_name": coded.area_display(heads),
+            "area": whole.area_names(heads),
+            "area_name": whole.area_display(heads),
         }
     )
-    own_level = coded.places.level[first] == _question_level(coded, first)
-    source = coded.codes("source")[first]
-    questions = _number_questions(answers, questions, source, own_level)
-    return answers, questions, groups.order
 
 
 def _displays(coded: CodedClaims, pos: np.ndarray) -> pd.Series:
@@ -310,45 +313,58 @@ def _displays(coded: CodedClaims, pos: np.ndarray) -> pd.Series:
     return strings(np.asarray([*texts, None], dtype=object), groups.codes())
 
 
-def _number_questions(
-    answers: pd.DataFrame,
+def _add_number_stats(
     questions: pd.DataFrame,
+    qcode: np.ndarray,
     source: np.ndarray,
+    value: np.ndarray,
+    low: np.ndarray,
+    high: np.ndarray,
     own_level: np.ndarray,
-) -> pd.DataFrame:
+) -> None:
     """Per question (row i = qcode i): number of sources, lowest/highest answer, ratio,
-    contradiction. Answers come sorted by question, then source."""
-    q = answers["qcode"].to_numpy()
-    per_source = Groups(np.arange(len(q)), run_starts([q, source]))
-    high = answers["high"].to_numpy(dtype=np.int64, na_value=NO_VALUE)
+    contradiction. Answer arrays come sorted by question, then source."""
+    per_source = Groups(np.arange(len(qcode)), run_starts([qcode, source]))
     # Only a same-level answer bounds the question from above (a town's count does not cap
     # its governorate); a source with none, or an unbounded one, is unbounded.
     open_high = np.where(own_level, np.where(high == NO_VALUE, _UNBOUNDED, high), NO_VALUE)
     source_high = per_source.max(open_high)
     source_high = np.where(source_high == NO_VALUE, _UNBOUNDED, source_high)
-    source_low = per_source.max(answers["low"].to_numpy(dtype=np.int64))
-    source_best = per_source.max(answers["value"].to_numpy(dtype=np.int64))
-    source_q = q[per_source.first]
+    source_low = per_source.max(low)
+    source_best = per_source.max(value)
+    source_q = qcode[per_source.first]
 
     by_question = Groups(np.arange(len(source_q)), run_starts([source_q]))
-    low, top = by_question.min(source_best), by_question.max(source_best)
+    lowest, top = by_question.min(source_best), by_question.max(source_best)
     with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(top == low, 1.0, top / low.astype(np.float64))
-    out = questions.copy()
-    out["n_sources"] = by_question.sizes.astype(np.int64)
-    out["low"] = nullable(low)
-    out["high"] = nullable(top)
-    out["ratio"] = ratio
-    out["contradiction"] = _contradictions(source_q, source_low, source_high)
-    return out
+        ratio = np.where(top == lowest, 1.0, top / lowest.astype(np.float64))
+    questions["n_sources"] = by_question.sizes.astype(np.int64)
+    questions["low"] = nullable(lowest)
+    questions["high"] = nullable(top)
+    questions["ratio"] = ratio
+    questions["contradiction"] = _contradictions(source_q, source_low, source_high)
 
 
 def _contradictions(question: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
     """Per question: does one source's lower bound exceed another source's upper bound?
 
-    Rows are (question, source) pairs sorted by question. Compare the two largest lower bounds
-    with the two smallest upper bounds so a source is never compared with itself (O(n)).
+    Rows are (question, source) pairs sorted by question. Only a question whose largest lower
+    bound exceeds its smallest upper bound can hold one; for those, compare the two largest
+    lower bounds with the two smallest upper bounds so a source is never compared with itself.
     """
+    starts = np.flatnonzero(np.diff(question, prepend=-1))
+    found = np.zeros(len(starts), dtype=bool)
+    if not len(starts):
+        return found
+    sizes = np.diff(np.append(starts, len(question)))
+    crossing = np.maximum.reduceat(low, starts) > np.minimum.reduceat(high, starts)
+    rows = ranges(starts[crossing], sizes[crossing])
+    found[crossing] = _contradictions_among(question[rows], low[rows], high[rows])
+    return found
+
+
+def _contradictions_among(question: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """`_contradictions` by the two largest lower and two smallest upper bounds (O(n))."""
     starts = np.flatnonzero(np.diff(question, prepend=-1))
     if not len(starts):
         return np.zeros(0, dtype=bool)
@@ -444,7 +460,9 @@ def _topics(coded: CodedClaims) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]
             "key_end": pd.Series(key_end, dtype="datetime64[s]"),
         }
     )
-    questions["level"] = questions["area"] = pd.Series([None] * len(groups), dtype="string")
+    questions["level"] = questions["area"] = strings(
+        np.asarray([None]), np.zeros(len(groups), np.int64)
+    )
     members = groups.order
     said = _first_known(claims, ["date_start", "published"], members)
     questions["period_start"] = _group_dates(groups, said, np.minimum)

@@ -23,9 +23,10 @@ repeated string copies are far too slow for a million claims.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -39,6 +40,7 @@ DAY_PRECISIONS = ("day", "day_inferred")
 _LOW_FROM_DEATHS = ("exact", "about", "at_least", "more_than")
 _HIGH_FROM_DEATHS = ("exact", "about", "up_to")
 _POINT = ("exact", "about")
+T = TypeVar("T")
 NO_VALUE = -1  # null in int64 count arrays (counts are never negative)
 # Level codes: indexes into LEVELS, so sorting by code sorts by level.
 NATIONAL, MULTI_GOVERNORATE, GOVERNORATE, TOWN, UNLOCATED = range(len(LEVELS))
@@ -70,10 +72,15 @@ def strings(labels: np.ndarray, picked: np.ndarray) -> pd.Series:
 
 @dataclass(frozen=True)
 class Groups:
-    """Rows grouped by integer keys: `order` lists row positions group by group, in key order."""
+    """Rows grouped by integer keys: `order` lists row positions group by group, in key order.
+
+    Groups of a view of a presorted frame (`CodedClaims.grouped`) also know their number among
+    the groups of the whole frame (`ids`), to read per-group tables computed once.
+    """
 
     order: np.ndarray
     starts: np.ndarray
+    ids: np.ndarray | None = None
 
     @property
     def first(self) -> np.ndarray:
@@ -114,11 +121,16 @@ class Groups:
 
 def join_runs(values: pa.Array | pd.Series, sizes: np.ndarray, sep: str = ",") -> pd.Series:
     """Consecutive runs of `values` (of lengths `sizes`) joined by `sep`, in C++ (no loop)."""
-    items = pa.chunked_array(pa.array(values, pa.large_string())).combine_chunks()
+    items = arrow_strings(values)
     offsets = pa.array(np.append(0, np.cumsum(sizes)).astype(np.int32))
     lists = pa.ListArray.from_arrays(offsets, items)
     joined = pc.binary_join(lists, pa.scalar(sep, pa.large_string()))
     return pd.Series(pd.arrays.ArrowStringArray(joined))
+
+
+def arrow_strings(values: pa.Array | pd.Series) -> pa.Array:
+    """One contiguous Arrow large_string array of `values`."""
+    return pa.chunked_array(pa.array(values, pa.large_string())).combine_chunks()
 
 
 def ranges(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
@@ -169,7 +181,12 @@ class Presorted:
         """The selected claims grouped at each grouping; `Groups.order` holds frame positions."""
         keep = selected[self.order]
         order = self.order[keep]
-        return tuple(Groups(order, run_starts([ids[keep]])) for ids in self.ids)
+        groups = []
+        for ids in self.ids:
+            kept = ids[keep]
+            starts = run_starts([kept])
+            groups.append(Groups(order, starts, kept[starts] - 1))
+        return tuple(groups)
 
 
 def presort(rows: np.ndarray, keys: list[np.ndarray], prefixes: tuple[int, ...]) -> Presorted:
@@ -196,7 +213,7 @@ class CodedClaims:
         self.claims = claims
         self.selected = np.ones(len(claims), dtype=bool)
         self._encoded: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        self._presorted: dict[Callable[[CodedClaims], Presorted], Presorted] = {}
+        self._shared: dict[Hashable, Any] = {}
 
     def __len__(self) -> int:
         """Rows of the whole frame (code arrays cover all of them, selected or not)."""
@@ -216,17 +233,28 @@ class CodedClaims:
         """Positions of the selected claims (where `mask` is also true)."""
         return np.flatnonzero(self.selected if mask is None else self.selected & mask)
 
-    def grouped(self, build: Callable[[CodedClaims], Presorted]) -> tuple[Groups, ...]:
-        """The selected claims grouped by the sort `build` makes of the whole frame.
-
-        `build` runs once per frame (on an unnarrowed view) and every view of the frame shares
-        its result, so a dashboard's cached store pays for the sort once.
-        """
-        if build not in self._presorted:
+    def shared(self, compute: Callable[[CodedClaims], T], key: Hashable = None) -> T:
+        """`compute` of the whole frame (an unnarrowed view), run once per `key` (default: the
+        function) and kept for every view: a dashboard's cached store pays for sorts once."""
+        key = compute if key is None else key
+        if key not in self._shared:
             whole = copy.copy(self)
             whole.selected = np.ones(len(self), dtype=bool)
-            self._presorted[build] = build(whole)
-        return self._presorted[build].groups(self.selected)
+            self._shared[key] = compute(whole)
+        return self._shared[key]
+
+    def grouped(self, build: Callable[[CodedClaims], Presorted]) -> tuple[Groups, ...]:
+        """The selected claims grouped by the sort `build` makes of the whole frame."""
+        return self.shared(build).groups(self.selected)
+
+    def in_order(self, build: Callable[[CodedClaims], Presorted], column: str) -> pa.Array:
+        """A text column at the selected claims in `build`'s order (as `grouped` lists them),
+        from a copy sorted once: no take of a million strings per view."""
+        presorted = self.shared(build)
+        ordered = self.shared(
+            lambda whole: arrow_strings(whole.claims[column]).take(presorted.order), (build, column)
+        )
+        return ordered.filter(self.selected[presorted.order])
 
     def encoded(self, column: str) -> tuple[np.ndarray, np.ndarray]:
         if column not in self._encoded:
@@ -242,7 +270,8 @@ class CodedClaims:
 
     def take(self, column: str, rows: np.ndarray) -> pd.Series:
         """Any column at `rows` (use `strings` for low-cardinality text: it is faster)."""
-        return self.claims[column].take(rows).reset_index(drop=True)
+        values = self.shared(lambda whole: _contiguous(whole.claims[column]), ("take", column))
+        return values.take(rows).reset_index(drop=True)
 
     def isin(self, column: str, values: tuple[str, ...]) -> np.ndarray:
         found, labels = self.encoded(column)
@@ -330,6 +359,16 @@ class CodedClaims:
 
     def area_names(self, rows: np.ndarray) -> pd.Series:
         return strings(self.places.area_labels, self.places.area[rows])
+
+
+def _contiguous(values: pd.Series) -> pd.Series:
+    """An Arrow text column in one chunk. Frames read from DuckDB or parquet come in chunks,
+    and taking even a few rows of a chunked column first joins all of them (~6 ms per column
+    of a million claims)."""
+    if not isinstance(values.array, pd.arrays.ArrowStringArray):
+        return values
+    joined = pa.chunked_array(pa.array(values)).combine_chunks()
+    return pd.Series(pd.arrays.ArrowStringArray(joined), index=values.index, name=values.name)
 
 
 def _join_code_lists(lists: np.ndarray) -> np.ndarray:
@@ -474,18 +513,31 @@ def _grouped_bounds(
     low, best, high, n_claims, claim_ids.
     """
     (groups,) = coded.grouped(build)
-    first = groups.first
+    keys = coded.shared(lambda whole: _bound_key_columns(whole, build, dates), (build, dates))
+    out = keys.take(groups.ids).reset_index(drop=True)
     low, point, high = coded.bounds
-    out = pd.DataFrame(
-        {name: d.take(first).reset_index(drop=True) for name, d in dates(coded.claims).items()}
-    )
-    _add_text_and_place_columns(out, coded, first, _BOUND_TEXTS)
     group_low = groups.max(low)
     out["low"] = nullable(group_low)
     out["best"] = nullable(np.maximum(groups.max(point), group_low))
     out["high"] = nullable(np.where(groups.any(high == NO_VALUE), NO_VALUE, groups.max(high)))
     out["n_claims"] = groups.sizes.astype(np.int64)
-    out["claim_ids"] = join_runs(coded.take("claim_id", groups.order), groups.sizes)
+    out["claim_ids"] = join_runs(coded.in_order(build, "claim_id"), groups.sizes)
+    return out
+
+
+def _bound_key_columns(
+    whole: CodedClaims,
+    build: Callable[[CodedClaims], Presorted],
+    dates: Callable[[pd.DataFrame], dict[str, pd.Series]],
+) -> pd.DataFrame:
+    """Dates, texts and place columns of every group of `build` in the whole frame: they are
+    the group's keys, the same for every claim of it, so a view only picks its groups' rows."""
+    (groups,) = whole.grouped(build)
+    first = groups.first
+    out = pd.DataFrame(
+        {name: d.take(first).reset_index(drop=True) for name, d in dates(whole.claims).items()}
+    )
+    _add_text_and_place_columns(out, whole, first, _BOUND_TEXTS)
     return out
 
 
