@@ -17,7 +17,7 @@ import dateparser
 from spacy.tokens import Doc, Span
 
 from lib.extract.rules import load_rules
-from lib.extract.text import doc_text
+from lib.extract.text import doc_text, token_texts
 
 _COMMA_PENALTY = 5
 _YEAR = re.compile(r"\b\d{4}\b")
@@ -310,7 +310,9 @@ def nearest_time(mentions: list[TimeMention], start: int, end: int, doc: Doc) ->
 
     def distance(m: TimeMention) -> int:
         lo, hi = (m.end, start) if m.end <= start else (end, m.start)
-        commas = sum(doc[i].text == "," for i in range(lo, hi))
+        commas = texts[lo:hi].count(",")
         return max(hi - lo, 0) + _COMMA_PENALTY * commas
+
+    texts = token_texts(doc)
 
     return min(mentions, key=distance, default=None)

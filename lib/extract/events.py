@@ -16,6 +16,7 @@ from spacy.tokens import Span
 
 from lib.extract.matching import Hit, phrase_matcher
 from lib.extract.rules import load_rules
+from lib.extract.text import token_lowers
 
 
 @dataclass(frozen=True)
@@ -48,18 +49,18 @@ def find_events(sent: Span, hits: list[Hit]) -> list[EventMention]:
     """The first real trigger of each event type in the sentence, in text order."""
     markers, window = _hypothetical()
     not_near, near = _not_near()
-    doc = sent.doc
+    lowers = token_lowers(sent.doc)
     seen: set[str] = set()
     found: list[EventMention] = []
     for hit in hits:
         if hit.label in seen:
             continue
-        before = {doc[i].lower_ for i in range(max(sent.start, hit.start - window), hit.start)}
+        before = set(lowers[max(sent.start, hit.start - window) : hit.start])
         if before & markers:
             continue
         other_topic = not_near.get(hit.label, frozenset())
         lo, hi = max(sent.start, hit.start - near), min(sent.end, hit.end + near)
-        if other_topic and {doc[i].lower_ for i in range(lo, hi)} & other_topic:
+        if other_topic and other_topic.intersection(lowers[lo:hi]):
             continue
         seen.add(hit.label)
         found.append(EventMention(hit.start, hit.end, hit.label))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from spacy.tokens import Span
 
 from lib.extract.rules import load_rules
+from lib.extract.text import token_lowers, token_texts
 
 _DIGITS = re.compile(r"^\d{1,3}(?:,\d{3})+$|^\d+(?:\.\d+)?$")
 _YEAR_RANGE = (1900, 2100)
@@ -174,8 +175,8 @@ def _trap(
 def find_numbers(sent: Span) -> list[NumberMention]:
     """Every number mention in a sentence, left to right, traps flagged."""
     t = _tables()
-    texts = [tok.text for tok in sent]
-    words = [w.lower() for w in texts]
+    texts = token_texts(sent.doc)[sent.start : sent.end]
+    words = token_lowers(sent.doc)[sent.start : sent.end]
     offset = sent.start
     found: list[NumberMention] = []
     i = 0

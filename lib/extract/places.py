@@ -16,6 +16,7 @@ from spacy.tokens import Doc
 
 from lib.extract.matching import Hit, phrase_matcher
 from lib.extract.rules import load_rules
+from lib.extract.text import token_lowers
 from lib.geography import Place, place_phrases, resolve_place
 
 _PRECISION_RANK = {"town": 0, "governorate": 1, "country": 2}
@@ -132,9 +133,10 @@ def _drop_containers(mentions: list[PlaceMention], doc: Doc) -> list[PlaceMentio
     name only locates the second: it is no candidate of its own, whichever is nearer."""
     rules = load_rules("places")
     kind_words = frozenset(rules["town_words"]) | frozenset(rules["governorate_words"])
+    lowers = token_lowers(doc)
     kept = []
     for m, following in zip(mentions, [*mentions[1:], None], strict=False):
-        between = [doc[i].lower_ for i in range(m.end, following.start)] if following else []
+        between = lowers[m.end : following.start] if following else []
         contains = len(between) >= 2 and between[-1] == "of"
         if not (contains and all(w in kind_words for w in between[:-1])):
             kept.append(m)
@@ -155,8 +157,10 @@ def choose_place(
         lo, hi = (group[-1].end, start) if group[-1].end <= start else (end, group[0].start)
         if group[0].start < end and group[-1].end > start:
             return 0
-        breaks = sum(doc[i].lower_ in _CLAUSE_BREAKS for i in range(lo, hi))
+        breaks = sum(w in _CLAUSE_BREAKS for w in lowers[lo:hi])
         before = 0.5 if group[-1].end <= start else 0.0  # ties go to "killed in X"
         return max(hi - lo, 0) + _CLAUSE_PENALTY * breaks + before
+
+    lowers = token_lowers(doc)
 
     return _where(min(_groups(usable, doc), key=cost))

@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span
 
 from lib.extract.matching import Hit, phrase_matcher
 from lib.extract.rules import load_rules
-from lib.extract.text import doc_text
+from lib.extract.text import doc_text, token_lowers
 
 _MAX_NAME = 4
 _MAX_APPOSITION = 20
@@ -466,7 +466,9 @@ def nearest(attributions: list[Attribution], start: int, end: int, doc: Doc) -> 
         lo, hi = (a.end, start) if a.end <= start else (end, a.start)
         if a.start < end and a.end > start:
             return 0
-        breaks = sum(doc[i].lower_ in _CLAUSE_BREAKS for i in range(max(lo, 0), hi))
+        breaks = sum(w in _CLAUSE_BREAKS for w in lowers[max(lo, 0) : hi])
         return max(hi - lo, 0) + _CLAUSE_PENALTY * breaks - (2 if a.quoting else 0)
+
+    lowers = token_lowers(doc)
 
     return min(attributions, key=cost, default=None)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import spacy
-from spacy.attrs import IDX
+from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -42,6 +42,25 @@ def doc_text(doc: Doc) -> str:
     if "text" not in doc.user_data:
         doc.user_data["text"] = doc.text
     return doc.user_data["text"]
+
+
+def token_texts(doc: Doc) -> list[str]:
+    """Every token's text, sliced once per document from its text (a `doc[i]` lookup builds
+    a Token object each time, which the rules would otherwise do a hundred thousand times)."""
+    if "token_texts" not in doc.user_data:
+        text = doc_text(doc)
+        starts = doc.to_array(IDX).tolist()
+        lengths = doc.to_array(LENGTH).tolist()
+        pairs = zip(starts, lengths, strict=True)
+        doc.user_data["token_texts"] = [text[s : s + n] for s, n in pairs]
+    return doc.user_data["token_texts"]
+
+
+def token_lowers(doc: Doc) -> list[str]:
+    """Every token's lower-case text (spaCy's `lower_`), once per document."""
+    if "token_lowers" not in doc.user_data:
+        doc.user_data["token_lowers"] = [t.lower() for t in token_texts(doc)]
+    return doc.user_data["token_lowers"]
 
 
 @Language.component("line_breaks")
