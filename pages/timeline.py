@@ -11,7 +11,8 @@ if claims.empty:
     ui.nothing_found("claims")
     st.stop()
 
-levels = charts.timeline_levels(series.daily_deaths(claims))
+view = ui.store_view()
+levels = charts.timeline_levels(series.daily_deaths(view))
 level = st.segmented_control(
     "Death counts given",
     levels,
@@ -24,13 +25,13 @@ if rows.empty:
     st.info("No death toll dated to a single day matches the current filters.")
 ui.show_chart(daily_fig, "syria-deaths-per-day", key="timeline")
 
-totals = series.cumulative_totals(claims)
+totals = series.cumulative_totals(view)
 if totals.empty:
     st.info('No running totals ("since March 2011") match the current filters.')
 else:
     ui.show_chart(totals_fig, "syria-running-totals", key="totals")
 
-undated = series.undated_deaths(claims)
+undated = series.undated_deaths(view)
 if len(undated):
     st.subheader("Death tolls not dated to a single day")
     st.dataframe(undated, hide_index=True, width="stretch")

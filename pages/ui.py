@@ -20,6 +20,7 @@ from lib import charts, export
 from lib.claims import CLAIM_TYPES, EVENT_TYPES, SOURCE_KINDS
 from lib.filters import ClaimFilter
 from lib.geography import GOVERNORATES
+from lib.series import CodedClaims
 from lib.store import ClaimStore, ensure_seeded, open_store
 
 # URL key -> session_state key of the sidebar widget that edits it.
@@ -106,6 +107,22 @@ def view_claims() -> pd.DataFrame:
     return current_filter().apply(load_claims())
 
 
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _coded_store(path: str | None, version: tuple[str, ...]) -> CodedClaims:
+    """Every claim of one store version, coded once and shared by all sessions and pages."""
+    return CodedClaims(_claims(path, version))
+
+
+def store_view() -> CodedClaims:
+    """The current filter's view of the coded store, for lib.series and lib.comparison.
+
+    Gives the same frames as `view_claims()` would, but narrows the shared coded store
+    instead of copying rows and coding them again on every rerun (docs/analytics.md).
+    """
+    coded = _coded_store(os.environ.get("SYRIA_CLAIMS_DB"), _version())
+    return current_filter().view(coded)
+
+
 @st.cache_data(show_spinner=False, ttl=60)
 def data_token() -> str:
     """Fingerprint of the stored claims: cached views are keyed by it and the filter."""
@@ -130,8 +147,8 @@ def _timeline_view(_claims: pd.DataFrame, token: str, level: str | None, events:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _comparison_view(_claims: pd.DataFrame, token: str):
-    return charts.comparison_view(_claims)
+def _comparison_view(_view: CodedClaims, token: str):
+    return charts.comparison_view(_view)
 
 
 def map_view(claims: pd.DataFrame, metric: str, source: str | None):
@@ -144,9 +161,10 @@ def timeline_view(claims: pd.DataFrame, level: str | None, events: bool = True):
     return _timeline_view(claims, _view_token(), level, events)
 
 
-def comparison_view(claims: pd.DataFrame):
-    """`charts.comparison_view` of the filtered claims, cached per data version and filter."""
-    return _comparison_view(claims, _view_token())
+def comparison_view():
+    """Who says what for the current filter (questions, answers, questions x sources), from the
+    coded store view, cached per data version and filter."""
+    return _comparison_view(store_view(), _view_token())
 
 
 def _data_span(claims: pd.DataFrame) -> tuple[dt.date, dt.date]:

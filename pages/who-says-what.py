@@ -16,7 +16,7 @@ if claims.empty:
     ui.nothing_found("claims")
     st.stop()
 
-questions, answers, matrix = ui.comparison_view(claims)
+questions, answers, matrix = ui.comparison_view()
 if questions.empty:
     ui.nothing_found("questions")
     st.stop()
