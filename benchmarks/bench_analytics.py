@@ -7,15 +7,17 @@
 Times are wall-clock seconds, best and median of `--repeat` runs after a warm-up on a small
 frame (first calls pay for lazy imports). "broad" keeps ~all claims (a date range over the
 whole war: the worst case for the series and comparison); "narrow" is one year in one
-province, the usual dashboard view. Each runs with every question's answers built, and with
-compare(limit=100) (the page's first screen) in three modes (see `run`). Peak RSS covers the
-whole process, generation (or reading) included.
+province, the usual dashboard view. Modes (see `run`): "store" (the dashboard's path: a coded
+store prepared once, narrowed per filter), "shared" and "frame" (a filtered copy), with
+compare(limit=100) (the most disputed questions) and with every answer built (what the Who
+says what page shows). Peak RSS covers the whole process so far, generation (or reading)
+included: the store modes run first, so the figure printed after them is what serving them
+takes; the copying modes need more.
 """
 
 from __future__ import annotations
 
 import argparse
-import itertools
 import os
 import resource
 import statistics
@@ -117,20 +119,31 @@ def main() -> None:
     print(f"store view prepared once in {t_store:.2f} s (not in the times below)")
     load = os.getloadavg()[0]
     print(f"load average before timing: {load:.1f} on {os.cpu_count()} CPUs")
-    variants = [(None, "frame"), (args.limit, "frame"), (args.limit, "shared"),
-                (args.limit, "store")]  # fmt: skip
-    for (name, claim_filter), (limit, mode) in itertools.product(FILTERS.items(), variants):
-        source = store if mode == "store" else claims
-        runs = [run(source, claim_filter, limit, mode) for _ in range(args.repeat)]
-        parts = " ".join(
-            f"{key} {min(r[key] for r in runs):.3f}/{statistics.median(r[key] for r in runs):.3f}"
-            for key in ("filter", "series", "compare", "total")
-        )
-        shown = ("all" if limit is None else f"top {limit}") + f" {mode}"
-        print(f"{name:6s} kept {runs[0]['kept']:>9,} {shown:13s} best/median s: {parts}")
-        wall, cpu = cpu_timed(lambda f=claim_filter, n=limit, m=mode, c=source: run(c, f, n, m))
-        print(f"{'':6s} one more pass: wall {wall:.3f} s, CPU {cpu:.3f} s")
-    print(f"peak RSS {peak_rss_mb():.0f} MB")
+    # The store mode (what the dashboard runs) first, so the peak RSS printed after it is what
+    # a process serving it needs; the copying modes that follow need more.
+    variants = [(args.limit, "store"), (None, "store"), (args.limit, "shared"),
+                (args.limit, "frame"), (None, "frame")]  # fmt: skip
+    for limit, mode in variants:
+        for name, claim_filter in FILTERS.items():
+            source = store if mode == "store" else claims
+            runs = [run(source, claim_filter, limit, mode) for _ in range(args.repeat)]
+            print(f"{name:6s} kept {runs[0]['kept']:>9,} {shown(limit, mode):13s} {summary(runs)}")
+            wall, cpu = cpu_timed(lambda f=claim_filter, n=limit, m=mode, c=source: run(c, f, n, m))
+            print(f"{'':6s} one more pass: wall {wall:.3f} s, CPU {cpu:.3f} s")
+        print(f"peak RSS after {shown(limit, mode)}: {peak_rss_mb():.0f} MB")
+
+
+def shown(limit: int | None, mode: str) -> str:
+    return ("all" if limit is None else f"top {limit}") + f" {mode}"
+
+
+def summary(runs: list[dict[str, float]]) -> str:
+    """Best and median seconds of each step."""
+    parts = " ".join(
+        f"{key} {min(r[key] for r in runs):.3f}/{statistics.median(r[key] for r in runs):.3f}"
+        for key in ("filter", "series", "compare", "total")
+    )
+    return f"best/median s: {parts}"
 
 
 if __name__ == "__main__":

@@ -141,16 +141,24 @@ def ranges(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
 
 def group_rows(keys: list[np.ndarray]) -> Groups:
     """Group rows by several integer code arrays (see `codes`); groups come in key order."""
-    n = len(keys[0]) if keys else 0
-    combined = np.zeros(n, dtype=np.int64)
-    for key in keys:
+    combined = _combined(keys)[-1] if keys else np.zeros(0, dtype=np.int64)
+    order = np.argsort(combined, kind="stable")
+    starts = np.flatnonzero(np.diff(combined[order], prepend=-1))
+    return Groups(order=order, starts=starts)
+
+
+def _combined(keys: list[np.ndarray], prefixes: tuple[int, ...] = ()) -> list[np.ndarray]:
+    """One int64 key that sorts and groups rows as all `keys` together, after one such key per
+    leading subset of the keys (`prefixes`: how many keys)."""
+    n = len(keys[0])
+    combined, found = np.zeros(n, dtype=np.int64), []
+    for count, key in enumerate(keys, 1):
         size = int(key.max()) + 1 if n else 1
         if n and int(combined.max()) >= (1 << 62) // size:  # would overflow: re-densify
             combined = codes(combined)
         combined = combined * size + key
-    order = np.argsort(combined, kind="stable")
-    starts = np.flatnonzero(np.diff(combined[order], prepend=-1))
-    return Groups(order=order, starts=starts)
+        found += [combined] * prefixes.count(count)
+    return [*found, combined]
 
 
 def run_starts(keys: list[np.ndarray]) -> np.ndarray:
@@ -192,13 +200,9 @@ class Presorted:
 def presort(rows: np.ndarray, keys: list[np.ndarray], prefixes: tuple[int, ...]) -> Presorted:
     """`rows` (frame positions) sorted by `keys` (code arrays aligned with `rows`), grouped once
     by each leading subset of the keys (`prefixes`: how many keys, coarsest grouping first)."""
-    order = group_rows(keys).order
-    ordered = [key[order] for key in keys]
-    ids = []
-    for n in prefixes:
-        change = np.zeros(len(order), dtype=np.int64)
-        change[run_starts(ordered[:n])] = 1
-        ids.append(np.cumsum(change))
+    *combined, full = _combined(keys, prefixes)
+    order = np.argsort(full, kind="stable")
+    ids = (np.cumsum(np.diff(key[order], prepend=-1) != 0) for key in combined)
     return Presorted(rows[order], tuple(ids))
 
 
