@@ -38,6 +38,7 @@ from lib.series import (
     nullable,
     presort,
     ranges,
+    rows_of,
     run_starts,
     strings,
 )
@@ -169,7 +170,8 @@ def _texts(column: pd.Series) -> list[str | None]:
     """Python strings of a column (dates as ISO), None for nulls."""
     if pd.api.types.is_datetime64_any_dtype(column):
         column = _date_text(column)
-    return [None if pd.isna(v) else str(v) for v in column.tolist()]
+    known = column.notna().to_numpy()
+    return [str(v) if ok else None for v, ok in zip(column.tolist(), known, strict=True)]
 
 
 def _answer_table(
@@ -224,7 +226,7 @@ def _number_groups(coded: CodedClaims) -> Presorted:
     rows = coded.rows(is_toll & (places.level != UNLOCATED) & (dated | cumulative))
     question_keys = [
         cumulative[rows].astype(np.int64),
-        codes(_metric_labels(coded)[coded.codes("victims")[rows]].astype(str)),
+        codes(_metric_labels(coded))[coded.codes("victims")[rows]],
         codes(claims["date_start"].to_numpy()[rows]),
         codes(_period_end(claims, rows)),
         _question_level(coded, rows),
@@ -274,7 +276,7 @@ def _numbers(coded: CodedClaims) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray
     own_level = coded.places.level[first] == _question_level(coded, first)
     source = coded.codes("source")[first]
     questions = coded.shared(_number_question_keys)
-    questions = questions.take(by_question.ids).reset_index(drop=True)
+    questions = rows_of(questions, by_question.ids)
     _add_number_stats(questions, qcode, source, value, low, high, own_level)
     return answers, questions, groups.order
 

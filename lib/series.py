@@ -258,7 +258,8 @@ class CodedClaims:
         ordered = self.shared(
             lambda whole: arrow_strings(whole.claims[column]).take(presorted.order), (build, column)
         )
-        return ordered.filter(self.selected[presorted.order])
+        keep = self.selected[presorted.order]
+        return ordered if keep.all() else ordered.filter(keep)
 
     def encoded(self, column: str) -> tuple[np.ndarray, np.ndarray]:
         if column not in self._encoded:
@@ -365,14 +366,25 @@ class CodedClaims:
         return strings(self.places.area_labels, self.places.area[rows])
 
 
+def rows_of(table: pd.DataFrame, ids: np.ndarray) -> pd.DataFrame:
+    """A per-group table's rows of the groups a view kept (`Groups.ids`, increasing), as a new
+    frame; no copy when the view kept every group."""
+    if len(ids) == len(table):
+        return table.copy(deep=False)
+    return table.take(ids).reset_index(drop=True)
+
+
 def _contiguous(values: pd.Series) -> pd.Series:
     """An Arrow text column in one chunk. Frames read from DuckDB or parquet come in chunks,
     and taking even a few rows of a chunked column first joins all of them (~6 ms per column
     of a million claims)."""
     if not isinstance(values.array, pd.arrays.ArrowStringArray):
         return values
-    joined = pa.chunked_array(pa.array(values)).combine_chunks()
-    return pd.Series(pd.arrays.ArrowStringArray(joined), index=values.index, name=values.name)
+    chunks = pa.chunked_array(pa.array(values))
+    if chunks.num_chunks <= 1:
+        return values
+    joined = pd.arrays.ArrowStringArray(chunks.combine_chunks())
+    return pd.Series(joined, index=values.index, name=values.name)
 
 
 def _join_code_lists(lists: np.ndarray) -> np.ndarray:
@@ -518,7 +530,7 @@ def _grouped_bounds(
     """
     (groups,) = coded.grouped(build)
     keys = coded.shared(lambda whole: _bound_key_columns(whole, build, dates), (build, dates))
-    out = keys.take(groups.ids).reset_index(drop=True)
+    out = rows_of(keys, groups.ids)
     low, point, high = coded.bounds
     group_low = groups.max(low)
     out["low"] = nullable(group_low)
