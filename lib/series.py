@@ -25,7 +25,6 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any, TypeVar
 
 import numpy as np
@@ -206,6 +205,12 @@ def presort(rows: np.ndarray, keys: list[np.ndarray], prefixes: tuple[int, ...])
     return Presorted(rows[order], tuple(ids))
 
 
+def shared_property(compute: Callable[[CodedClaims], T]) -> property:
+    """A CodedClaims property computed once per frame and kept for every view of it (a store
+    narrowed per render must not recompute it per view)."""
+    return property(lambda coded: coded.shared(compute), doc=compute.__doc__)
+
+
 class CodedClaims:
     """Integer view of a claim frame: each column factorised once, bounds and places as arrays.
 
@@ -287,7 +292,7 @@ class CodedClaims:
         dated = self.claims["date_start"].notna().to_numpy()
         return self.isin("date_precision", DAY_PRECISIONS) & dated
 
-    @cached_property
+    @shared_property
     def bounds(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per-claim (low, point, high) int64 arrays by the bound rule (NO_VALUE: null)."""
         deaths = self.claims["deaths"].to_numpy(dtype=np.int64, na_value=NO_VALUE)
@@ -307,7 +312,7 @@ class CodedClaims:
         low, point, _ = self.bounds
         return np.maximum(point, low)
 
-    @cached_property
+    @shared_property
     def places(self) -> Places:
         """Level, area and place codes of every claim (see `Places`)."""
         gov, gov_labels = self.encoded("governorate")
@@ -336,7 +341,7 @@ class CodedClaims:
         area_labels = np.asarray([*labels, None], dtype=object)
         return Places(level, area, area_labels, place, place_labels)
 
-    @cached_property
+    @shared_property
     def _area_display(self) -> list[str]:
         return [
             ", ".join(sorted(GOVERNORATES.get(c, c) for c in key.split(",")))
