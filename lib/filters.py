@@ -110,20 +110,7 @@ class ClaimFilter:
 
     def mask(self, claims: pd.DataFrame) -> pd.Series:
         """Boolean Series aligned with `claims.index`: True for the claims that match."""
-        keep = np.ones(len(claims), dtype=bool)
-        if self.start is not None or self.end is not None:
-            keep &= self._date_mask(claims)
-        if self.governorates:
-            keep &= self._governorate_mask(claims)
-        for name, column in (("sources", "source"), ("source_kinds", "source_kind"),
-                             ("claim_types", "claim_type")):  # fmt: skip
-            wanted = getattr(self, name)
-            if wanted:
-                keep &= _isin(claims[column], wanted)
-        if self.event_types:
-            is_event = _isin(claims["claim_type"], {"event"})
-            keep &= ~is_event | _isin(claims["event_type"], self.event_types)
-        return pd.Series(keep, index=claims.index)
+        return pd.Series(self._keep(_FrameColumns(claims)), index=claims.index)
 
     def apply(self, claims: pd.DataFrame) -> pd.DataFrame:
         """The matching claims: same columns, dtypes and row order (index kept).
@@ -140,28 +127,32 @@ class ClaimFilter:
         """The coded view narrowed to the matching claims: no rows copied, codes shared.
 
         For pages that keep one `CodedClaims` of the store: series and comparison on the view
-        give the same results as on `apply`'s frame, without copying a million rows.
+        give the same results as on `apply`'s frame, without copying a million rows; the
+        filter reads codes and date spans the store computed once.
         """
-        return coded.where(self.mask(coded.claims).to_numpy())
+        return coded.where(self._keep(_CodedColumns(coded)))
 
-    def _date_mask(self, claims: pd.DataFrame) -> np.ndarray:
-        start, end = claims["date_start"], claims["date_end"]
-        # A running total is about the day it was reported, not the whole period it covers.
-        first = start.mask(claims["cumulative"], end).fillna(start).fillna(end)
-        last = end.fillna(start)
-        keep = first.notna() & last.notna()
-        if self.end is not None:
-            keep &= first <= _datetime64(self.end)
-        if self.start is not None:
-            keep &= last >= _datetime64(self.start)
-        return keep.to_numpy(dtype=bool, na_value=False)
-
-    def _governorate_mask(self, claims: pd.DataFrame) -> np.ndarray:
-        keep = _isin(claims["governorate"], self.governorates)
-        multi = claims["governorates"]
-        listed = np.flatnonzero(multi.notna().to_numpy())
-        wanted = self.governorates
-        keep[listed] |= [not wanted.isdisjoint(codes) for codes in multi.iloc[listed]]
+    def _keep(self, columns: _FrameColumns | _CodedColumns) -> np.ndarray:
+        """The bool mask of the matching claims (the one place the semantics live)."""
+        keep = np.ones(len(columns), dtype=bool)
+        if self.start is not None or self.end is not None:
+            first, last = columns.span()
+            keep &= ~np.isnat(first) & ~np.isnat(last)
+            if self.end is not None:
+                keep &= first <= _datetime64(self.end)
+            if self.start is not None:
+                keep &= last >= _datetime64(self.start)
+        if self.governorates:
+            wanted = self.governorates
+            keep &= columns.isin("governorate", wanted) | columns.lists_meet(wanted)
+        for name, column in (("sources", "source"), ("source_kinds", "source_kind"),
+                             ("claim_types", "claim_type")):  # fmt: skip
+            wanted = getattr(self, name)
+            if wanted:
+                keep &= columns.isin(column, wanted)
+        if self.event_types:
+            is_event = columns.isin("claim_type", {"event"})
+            keep &= ~is_event | columns.isin("event_type", self.event_types)
         return keep
 
     def to_query_params(self) -> dict[str, list[str]]:
@@ -202,6 +193,79 @@ class ClaimFilter:
         if start is not None and end is not None and start > end:
             start, end = end, start
         return cls(start=start, end=end, **values)
+
+
+def _date_span(claims: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """First and last day each claim is about (NaT when unknown), as datetime64 arrays.
+
+    A running total is about the day it was reported (date_end), not the whole period it
+    covers; otherwise the span is [date_start, date_end], either filling in for the other.
+    """
+    start, end = claims["date_start"].to_numpy(), claims["date_end"].to_numpy()
+    first = np.where(claims["cumulative"].to_numpy(dtype=bool), end, start)
+    first = np.where(np.isnat(first), start, first)
+    first = np.where(np.isnat(first), end, first)
+    return first, np.where(np.isnat(end), start, end)
+
+
+class _FrameColumns:
+    """What a filter reads, straight from a claim frame."""
+
+    def __init__(self, claims: pd.DataFrame):
+        self.claims = claims
+
+    def __len__(self) -> int:
+        return len(self.claims)
+
+    def span(self) -> tuple[np.ndarray, np.ndarray]:
+        return _date_span(self.claims)
+
+    def isin(self, column: str, wanted: Iterable[str]) -> np.ndarray:
+        return _isin(self.claims[column], wanted)
+
+    def lists_meet(self, wanted: frozenset[str]) -> np.ndarray:
+        """Claims whose multi-province `governorates` list names a wanted code."""
+        lists = self.claims["governorates"]
+        listed = np.flatnonzero(lists.notna().to_numpy())
+        meet = np.zeros(len(lists), dtype=bool)
+        meet[listed] = [not wanted.isdisjoint(codes) for codes in lists.iloc[listed]]
+        return meet
+
+
+class _CodedColumns:
+    """What a filter reads, from a coded frame: codes and spans computed once per store."""
+
+    def __init__(self, coded: CodedClaims):
+        self.coded = coded
+
+    def __len__(self) -> int:
+        return len(self.coded)
+
+    def span(self) -> tuple[np.ndarray, np.ndarray]:
+        return self.coded.shared(_coded_span)
+
+    def isin(self, column: str, wanted: Iterable[str]) -> np.ndarray:
+        return self.coded.isin(column, tuple(wanted))
+
+    def lists_meet(self, wanted: frozenset[str]) -> np.ndarray:
+        """As `_FrameColumns.lists_meet`, testing each distinct list once."""
+        listed, found, distinct = self.coded.shared(_coded_lists)
+        meet = np.zeros(len(self.coded), dtype=bool)
+        meet[listed] = np.asarray([not wanted.isdisjoint(s) for s in distinct], dtype=bool)[found]
+        return meet
+
+
+def _coded_span(coded: CodedClaims) -> tuple[np.ndarray, np.ndarray]:
+    return _date_span(coded.claims)
+
+
+def _coded_lists(coded: CodedClaims) -> tuple[np.ndarray, np.ndarray, list[frozenset[str]]]:
+    """Rows with a `governorates` list, the number of each row's distinct list, the lists."""
+    lists = coded.claims["governorates"]
+    listed = np.flatnonzero(lists.notna().to_numpy())
+    numbers: dict[frozenset[str], int] = {}
+    found = [numbers.setdefault(frozenset(codes), len(numbers)) for codes in lists.iloc[listed]]
+    return listed, np.asarray(found, dtype=np.int64), list(numbers)
 
 
 def _isin(column: pd.Series, wanted: Iterable[str]) -> np.ndarray:
