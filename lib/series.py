@@ -14,10 +14,13 @@ the sentences behind it. Bound rule (docs/analytics.md, with the seed example):
 Levels: "national" (nationwide), "multi_governorate" (one count over several provinces, never
 split), "governorate", "town" and "unlocated" (no governorate known).
 
-The machinery (`CodedClaims`, `group_rows`, `Groups`) is shared with lib.comparison: each
-column is factorised once into integer codes, rows are grouped with one stable sort and numpy
-reductions, and strings are materialised only for output rows, because per-row Python and
-repeated string copies are far too slow for a million claims.
+The machinery (`CodedClaims`, `group_rows`, `Groups`, `Presorted`) is shared with
+lib.comparison: each column is factorised once into integer codes, rows are grouped with one
+stable sort and numpy reductions, and strings are materialised only for output rows, because
+per-row Python and repeated string copies are far too slow for a million claims. A
+`CodedClaims` of a whole store sorts once per grouping and builds each group's key columns
+once (`CodedClaims.shared`); a filtered view (`ClaimFilter.view`) then groups by a mask over
+that order, with the same results as grouping a filtered copy.
 """
 
 from __future__ import annotations
