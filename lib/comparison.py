@@ -449,7 +449,7 @@ def _topics(coded: CodedClaims) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]
          "member_start": np.arange(len(rows)), "member_count": np.ones(len(rows), np.int64)}
     )  # fmt: skip
 
-    heads = groups.first
+    heads = groups.earliest  # a title's spelling comes from the question's first claim
     topic = coded.codes("topic")[heads]
     stripped, lowered = _topic_labels(coded)
     key_start, key_end = _topic_periods(coded, heads)

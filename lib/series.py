@@ -90,6 +90,12 @@ class Groups:
         return self.order[self.starts]
 
     @property
+    def earliest(self) -> np.ndarray:
+        """Smallest row position in each group: its first row in frame order, also for the
+        coarser groupings of a `Presorted`, which list rows in the finer keys' order."""
+        return np.minimum.reduceat(self.order, self.starts) if len(self) else self.order[:0]
+
+    @property
     def sizes(self) -> np.ndarray:
         return np.diff(np.append(self.starts, len(self.order)))
 
@@ -180,8 +186,9 @@ class Presorted:
 
     A filter only narrows the selection, and what is left of a sorted sequence stays sorted: a
     view's groups then cost a mask and a comparison of neighbours instead of factorising and
-    sorting a million rows again. Groups come in key order, rows within a group in frame order,
-    exactly as `group_rows` on the selected rows would give them.
+    sorting a million rows again. Groups come in key order, exactly as `group_rows` on the
+    selected rows would give them; rows within a group are in frame order at the finest
+    grouping, in the finer keys' order at a coarser one (`Groups.earliest` finds the first).
     """
 
     order: np.ndarray  # frame positions of the candidate claims, in key order

@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lib.comparison import compare, format_count
+from lib.filters import ClaimFilter
 from lib.series import CodedClaims, daily_deaths
 
 LCC = "Local Coordination Committees of Syria"
@@ -256,3 +257,16 @@ def test_a_shared_coded_view_gives_the_same_comparison(seed_claims):
     shared, alone = compare(coded), compare(seed_claims)
     pd.testing.assert_frame_equal(shared.questions, alone.questions)
     pd.testing.assert_frame_equal(shared.answers, alone.answers)
+
+
+def test_a_topic_title_is_spelled_as_its_first_claim(make_claims):
+    """Topics match case-insensitively; the title keeps the first claim's spelling, whichever
+    source comes first alphabetically (also on a filtered view of a coded store)."""
+    spellings = [("Zed", "Arms to Syria"), ("Abe", "arms to syria"), ("Zed", "ARMS to Syria")]
+    claims = make_claims(
+        *({"claim_type": "statement", "source": source, "topic": topic, "position": "p"}
+          for source, topic in spellings)
+    )  # fmt: skip
+    view = ClaimFilter(sources={"Abe", "Zed"}).view(CodedClaims(claims))
+    for result in (compare(claims), compare(view)):
+        assert result.questions["question"].tolist() == ["Arms to Syria"]

@@ -2,6 +2,7 @@
 
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -14,6 +15,8 @@ from lib.series import (
     cumulative_totals,
     daily_deaths,
     event_counts,
+    group_rows,
+    presort,
     undated_deaths,
     undated_events,
 )
@@ -270,3 +273,32 @@ def test_a_shared_coded_view_gives_the_same_results(seed_claims):
     for build in (daily_deaths, undated_deaths, cumulative_totals, event_counts, undated_events,
                   claim_bounds):  # fmt: skip
         pd.testing.assert_frame_equal(build(coded), build(seed_claims))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(0, 60).flatmap(
+        lambda n: st.tuples(
+            st.lists(st.lists(st.integers(0, 4), min_size=n, max_size=n), min_size=2, max_size=3),
+            st.lists(st.booleans(), min_size=n, max_size=n),
+        )
+    )
+)
+def test_presorted_groups_of_a_selection_are_the_groups_of_the_selected_rows(case):
+    """What `CodedClaims.grouped` relies on: sorting all rows once and masking gives the groups
+    that grouping the selected rows afresh gives (rows of a coarser grouping come in the finer
+    keys' order, so its groups are compared as sets, with `earliest` as their first row)."""
+    keys, selected = [np.asarray(k, dtype=np.int64) for k in case[0]], np.asarray(case[1], bool)
+    coarse, fine = presort(np.arange(len(selected)), keys, (1, len(keys))).groups(selected)
+    picked = np.flatnonzero(selected)
+    expected = group_rows([k[picked] for k in keys])
+    np.testing.assert_array_equal(fine.order, picked[expected.order])
+    np.testing.assert_array_equal(fine.starts, expected.starts)
+    expected = group_rows([keys[0][picked]])
+    np.testing.assert_array_equal(coarse.starts, expected.starts)
+    np.testing.assert_array_equal(coarse.earliest, picked[expected.first])
+    for start, size in zip(coarse.starts, coarse.sizes, strict=True):
+        members = coarse.order[start : start + size]
+        np.testing.assert_array_equal(
+            np.sort(members), picked[expected.order[start : start + size]]
+        )
