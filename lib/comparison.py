@@ -471,6 +471,7 @@ def _topics(coded: CodedClaims) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]
     latest = _first_known(claims, ["date_end", "date_start", "published"], members)
     questions["period_end"] = _group_dates(groups, latest, np.maximum)
     _, per_position = coded.grouped(_topic_position_groups)
+    # Both sorts put questions first, so a question spans the same entries in both.
     n_sources = np.bincount(groups.numbers()[per_source.starts], minlength=len(groups))
     n_positions = np.bincount(groups.numbers()[per_position.starts], minlength=len(groups))
     questions["n_sources"] = n_sources.astype(np.int64)
