@@ -742,10 +742,14 @@ def timeline_view(
     return fig, cumulative_figure(series.cumulative_totals(claims), styles), rows
 
 
-def comparison_view(claims: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Who says what for a filtered claim frame: (questions, answers, questions x sources)."""
-    result = comparison.compare(claims)
-    return result.questions, result.answers, comparison_matrix(result.questions, result.answers)
+def comparison_view(
+    claims: series.Claims, limit: int | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, int]:
+    """Who says what for filtered claims (a frame or a coded store view): the `limit` most
+    disputed questions, their answers, questions x sources, and how many questions there are."""
+    result = comparison.compare(claims, limit=limit)
+    matrix = comparison_matrix(result.questions, result.answers)
+    return result.questions, result.answers, matrix, result.total_questions
 
 
 def source_headlines(claims: pd.DataFrame) -> pd.DataFrame:

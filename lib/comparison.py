@@ -79,6 +79,10 @@ class Comparison:
     display (e.g. "≥ 20", "> 11,000", "6"), position, event_type, sentence, article_id,
     published, claim_ids (comma string)."""
 
+    total_questions: int
+    """Questions before `compare(limit=...)` kept the most disputed (len(questions) without
+    a limit): a page showing the top 100 can say "100 of 186,012"."""
+
 
 def compare(claims: Claims, limit: int | None = None) -> Comparison:
     """Group any valid claim frame into questions and answers (see module docstring).
@@ -129,6 +133,7 @@ def compare(claims: Claims, limit: int | None = None) -> Comparison:
     return Comparison(
         questions=selected[_QUESTION_COLUMNS],
         answers=_answer_table(coded, answers, selected),
+        total_questions=len(questions),
     )
 
 

@@ -7,7 +7,6 @@ here is Streamlit state: caching, widgets, the query string and download buttons
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 from collections.abc import Callable
 from urllib.parse import urlencode
@@ -123,13 +122,10 @@ def store_view() -> CodedClaims:
     return current_filter().view(coded)
 
 
-@st.cache_data(show_spinner=False, ttl=60)
 def data_token() -> str:
-    """Fingerprint of the stored claims: cached views are keyed by it and the filter."""
-    claims = load_claims()
-    hashable = claims.assign(governorates=claims["governorates"].astype("string"))
-    digest = pd.util.hash_pandas_object(hashable, index=False).to_numpy().tobytes()
-    return hashlib.sha1(digest).hexdigest()
+    """Which data the views show: the database path and its fingerprint (an ingest, a
+    re-extraction or a review changes it), so a cached view never outlives its data."""
+    return "|".join((os.environ.get("SYRIA_CLAIMS_DB") or "", *_version()))
 
 
 def _view_token() -> str:
@@ -147,8 +143,8 @@ def _timeline_view(_claims: pd.DataFrame, token: str, level: str | None, events:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _comparison_view(_view: CodedClaims, token: str):
-    return charts.comparison_view(_view)
+def _comparison_view(_view: CodedClaims, token: str, limit: int | None):
+    return charts.comparison_view(_view, limit)
 
 
 def map_view(claims: pd.DataFrame, metric: str, source: str | None):
@@ -161,10 +157,11 @@ def timeline_view(claims: pd.DataFrame, level: str | None, events: bool = True):
     return _timeline_view(claims, _view_token(), level, events)
 
 
-def comparison_view():
-    """Who says what for the current filter (questions, answers, questions x sources), from the
-    coded store view, cached per data version and filter."""
-    return _comparison_view(store_view(), _view_token())
+def comparison_view(limit: int | None):
+    """Who says what for the current filter (the `limit` most disputed questions, answers,
+    questions x sources, number of questions), from the coded store view, cached per data
+    version, filter and limit."""
+    return _comparison_view(store_view(), _view_token(), limit)
 
 
 def _data_span(claims: pd.DataFrame) -> tuple[dt.date, dt.date]:

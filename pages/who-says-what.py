@@ -5,6 +5,9 @@ import streamlit as st
 from lib import charts
 from pages import ui
 
+SHOWN = {"100 most disputed": 100, "500 most disputed": 500, "2,000 most disputed": 2000,
+         "all": None}  # fmt: skip
+
 claims = ui.view_claims()
 st.title("Who says what")
 st.caption(
@@ -16,10 +19,14 @@ if claims.empty:
     ui.nothing_found("claims")
     st.stop()
 
-questions, answers, matrix = ui.comparison_view()
+shown = st.session_state.get("questions_shown", next(iter(SHOWN)))
+questions, answers, matrix, total = ui.comparison_view(SHOWN[shown])
 if questions.empty:
     ui.nothing_found("questions")
     st.stop()
+if total > next(iter(SHOWN.values())):
+    st.selectbox("Questions shown", list(SHOWN), key="questions_shown")
+    st.caption(f"Showing {len(questions):,} of {total:,} questions, most disputed first.")
 
 event = st.dataframe(
     charts.style_comparison(matrix.drop(columns=["question_id"]).fillna("")),

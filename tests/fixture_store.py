@@ -25,9 +25,10 @@ def fixture_claims() -> pd.DataFrame:
     return coerce_claims(json.loads(line) for line in lines if line.strip())
 
 
-def make_fixture_store(path: str | Path) -> str:
-    """Ingest the two seed articles into a store at `path` with the fixture as their claims."""
-    claims = fixture_claims()
+def make_fixture_store(path: str | Path, claims: pd.DataFrame | None = None) -> str:
+    """Ingest the two seed articles into a store at `path` with the fixture (or `claims`)
+    as their claims."""
+    claims = fixture_claims() if claims is None else claims
 
     def extract(article) -> pd.DataFrame:
         return claims[claims["article_id"] == article.article_id].reset_index(drop=True)
@@ -35,5 +36,7 @@ def make_fixture_store(path: str | Path) -> str:
     articles, errors = read_articles([ROOT / "seeds"])
     if errors:
         raise RuntimeError(f"seed articles failed to load: {errors}")
-    open_store(path).ingest(articles, extract=extract, version="fixture")
+    result = open_store(path).ingest(articles, extract=extract, version="fixture")
+    if result.failed:
+        raise RuntimeError(f"fixture claims were refused: {result.failed}")
     return str(path)

@@ -11,10 +11,12 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.fixture_store import make_fixture_store
+from lib.comparison import compare
+from tests.fixture_store import fixture_claims, make_fixture_store
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_000 = "86036668c76eadc4"  # CNN, 2012-04-04: 18 claims
@@ -150,6 +152,35 @@ def test_who_says_what_puts_disputes_first_and_shows_the_sentence(app):
     table = table.data if hasattr(table, "data") else table
     assert "Deaths 2012-04-04, Idlib" not in set(table["question"])
     assert "Arms to Syria" in set(table["question"])
+
+
+def test_who_says_what_shows_the_most_disputed_first_and_says_how_many_there_are(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    claims = fixture_claims()
+    six = claims["deaths"].to_numpy(dtype=float, na_value=np.nan) == 6
+    in_idlib = claims["governorate"].to_numpy(dtype=object, na_value="") == "SY-ID"
+    idlib = claims[six & in_idlib].iloc[[0]]
+    days = pd.date_range("2013-01-01", periods=150, freq="D").astype("datetime64[s]")
+    extra = pd.concat([idlib] * len(days), ignore_index=True)
+    extra["date_start"] = extra["date_end"] = days
+    extra["claim_id"] = [f"extra{i:011d}" for i in range(len(days))]
+    many = pd.concat([claims, extra], ignore_index=True)
+    path = make_fixture_store(tmp_path / "many.duckdb", many)
+    monkeypatch.setenv("SYRIA_CLAIMS_DB", path)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=30)
+    at.switch_page("pages/who-says-what.py").run()
+    table = at.dataframe[0].value
+    table = table.data if hasattr(table, "data") else table
+    assert len(table) == 100
+    assert table.iloc[0]["question"] == "Deaths 2012-04-04, Idlib"  # the dispute stays first
+    total = 150 + len(compare(claims).questions)  # one question per extra day + the seeds'
+    shown = f"Showing 100 of {total} questions, most disputed first."
+    assert shown in [c.value for c in at.caption]
+    at.selectbox(key="questions_shown").set_value("all").run()
+    table = at.dataframe[0].value
+    table = table.data if hasattr(table, "data") else table
+    assert len(table) == total
 
 
 def test_articles_page_highlights_every_claim_of_the_article(app):
