@@ -8,14 +8,13 @@ from pages import ui
 SHOWN = {"100 most disputed": 100, "500 most disputed": 500, "2,000 most disputed": 2000,
          "all": None}  # fmt: skip
 
-claims = ui.view_claims()
 st.title("Who says what")
 st.caption(
     "One row per question (a count for one day and place, a running total, or a topic). "
     "Red rows: the answers cannot all be true. Amber: the numbers differ. "
     "Select a cell to read the sentence behind it."
 )
-if claims.empty:
+if not ui.store_view().selected.any():
     ui.nothing_found("claims")
     st.stop()
 
