@@ -23,18 +23,12 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from pages.headings import HEADINGS
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
-PAGES = {
-    "": "Syria conflict claims",
-    "map": "Province map",
-    "timeline": "Timeline",
-    "who-says-what": "Who says what",
-    "articles": "Articles",
-    "review": "Review claims",
-}
 # Records, in ms since navigation start, when the page title appears.
 PAINT_PROBE = """
 window.__paint = {};
@@ -78,15 +72,15 @@ def measure(url: str, repeat: int) -> dict[str, float]:
 
         def open_page(path: str) -> float:
             page.goto(f"{url}/{path}")
-            page.locator("h1").filter(has_text=PAGES[path]).first.wait_for(timeout=60_000)
+            page.locator("h1").filter(has_text=HEADINGS[path]).first.wait_for(timeout=60_000)
             page.wait_for_timeout(300)
             return page.evaluate("window.__paint.title") / 1000
 
-        for path in PAGES:  # warm the server's caches (first start seeds the store)
+        for path in HEADINGS:  # warm the server's caches (first start seeds the store)
             open_page(path)
         medians = {
             path or "overview": statistics.median(open_page(path) for _ in range(repeat))
-            for path in PAGES
+            for path in HEADINGS
         }
         browser.close()
     return medians

@@ -190,12 +190,11 @@ def _coerce_column(raw: pd.Series, col: str, dtype: str) -> pd.Series:
 def _typed_column(values: list[Any], col: str, dtype: str) -> Any:
     """Python values already of the column's type (as the extractor makes them) converted in
     one C-level call; None when some value needs parsing, which `_coerce_column` does."""
-    kinds = {type(v) for v in values} - {type(None)}
     if col == "governorates":
         column = np.empty(len(values), dtype=object)
         column[:] = [_as_list(v) for v in values]
         return column
-    if not kinds <= _PYTHON_TYPES[dtype]:
+    if not {type(v) for v in values} - {type(None)} <= _PYTHON_TYPES[dtype]:
         return None
     if dtype.startswith("datetime"):
         return np.array(values, dtype="datetime64[D]").astype(dtype)
@@ -215,7 +214,6 @@ _PYTHON_TYPES: dict[str, set[type]] = {
     "float64": {float, int},
     "bool": {bool},
     "datetime64[s]": {date},
-    "object": set(),
 }
 
 

@@ -411,7 +411,6 @@ class _ArticleExtractor:
         return _dedupe(self.records, self.article.body_start)
 
     def _advance(self, carry: _Carry, index: int, made: list[dict[str, Any]]) -> None:
-        self.sentences[index]
         if self.attributions[index]:
             carry.attribution = self.attributions[index][-1]
         times = self._times(index)

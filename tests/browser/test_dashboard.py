@@ -12,15 +12,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from pages.headings import HEADINGS
+
 pytestmark = pytest.mark.browser
 
-PAGES = {
-    "": "Syria conflict claims",
-    "map": "Province map",
-    "timeline": "Timeline",
-    "who-says-what": "Who says what",
-    "articles": "Articles",
-}
+# The review page has its own browser test (test_review_browser.py).
+PAGES = {path: heading for path, heading in HEADINGS.items() if path != "review"}
 RENDER_TIMEOUT = 30_000
 
 
