@@ -9,7 +9,7 @@ from typing import NamedTuple, TypeVar
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from lib.extract.text import get_nlp
+from lib.extract.text import pattern_nlp
 
 T = TypeVar("T")
 
@@ -25,7 +25,7 @@ class Hit(NamedTuple):
 
 def phrase_matcher(table: Mapping[str, Iterable[str]], attr: str = "LOWER") -> PhraseMatcher:
     """A PhraseMatcher whose match ids are the table's labels; phrases tokenised like text."""
-    nlp = get_nlp()
+    nlp = pattern_nlp()
     matcher = PhraseMatcher(nlp.vocab, attr=attr)
     for label, phrases in table.items():
         patterns = {}
