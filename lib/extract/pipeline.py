@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pandas as pd
 
@@ -44,7 +44,7 @@ from lib.extract.sources import (
     verb_matcher,
 )
 from lib.extract.statements import position_span, topic_matcher, topic_of
-from lib.extract.text import Sentence, parse, sentences
+from lib.extract.text import Sentence, parse, sentences, token_texts
 from lib.extract.tolls import EARLIER, Toll, find_tolls, toll_matcher
 from lib.geography import resolve_place
 
@@ -95,8 +95,9 @@ class _Carry:
     toll: bool = False
 
 
-@dataclass(frozen=True)
-class _Claimed:
+class _Claimed(NamedTuple):
+    """Who says a claim, where and when (a named tuple: one is built per claim)."""
+
     source: Attribution | None  # None: the outlet's own assertion
     where: Where
     when: When
@@ -140,6 +141,8 @@ class _ArticleExtractor:
         self.outlet = Speaker(article.outlet or "reporter", "reporter", False)
         memory = SpeakerMemory()
         self.attributions = [self._attributions(s, memory) for s in self.sentences]
+        self.char_starts: list[int] = self.doc.to_array("IDX").tolist()
+        self.texts = token_texts(self.doc)
         self.records: list[dict[str, Any]] = []
         self._time_cache: dict[int, list[TimeMention]] = {}
         self._place_cache: dict[int, list[PlaceMention]] = {}
@@ -247,9 +250,8 @@ class _ArticleExtractor:
     def _record(
         self, kind: str, sentence: Sentence, start: int, end: int, claimed: _Claimed, **fields: Any
     ) -> dict[str, Any]:
-        doc = self.doc
-        char_start = doc[start].idx
-        char_end = doc[end - 1].idx + len(doc[end - 1].text)
+        char_start = self.char_starts[start]
+        char_end = self.char_starts[end - 1] + len(self.texts[end - 1])
         return self._record_chars(kind, sentence, char_start, char_end, claimed, **fields)
 
     def _record_chars(
@@ -317,12 +319,12 @@ class _ArticleExtractor:
                 if parent is None and not toll.standalone:
                     continue  # "including 20 women" with no toll to be part of
             if toll.elliptic:
-                claimed = replace(
-                    claimed, notes=(*claimed.notes, "count continues a toll before it")
+                claimed = claimed._replace(
+                    notes=(*claimed.notes, "count continues a toll before it")
                 )
             if parent is not None:
                 fields["part_of"] = parent["claim_id"]
-                claimed = replace(claimed, notes=(*claimed.notes, "part of a larger toll"))
+                claimed = claimed._replace(notes=(*claimed.notes, "part of a larger toll"))
             record = self._record("death_toll", sentence, toll.start, toll.end, claimed, **fields)
             made.append(record)
             if toll.parent is None:
@@ -379,7 +381,7 @@ class _ArticleExtractor:
             if end <= start:
                 continue
             claimed = self._resolve(index, att.start, att.end, _Carry(), "statement")
-            claimed = replace(claimed, source=att)
+            claimed = claimed._replace(source=att)
             made.append(
                 self._record_chars(
                     "statement",

@@ -19,6 +19,7 @@ from spacy.tokens import Span
 from lib.extract.matching import Hit, phrase_matcher
 from lib.extract.numbers import NumberMention
 from lib.extract.rules import load_rules
+from lib.extract.text import token_lowers, token_texts
 
 # How far a cue may sit from its number: a noun phrase after it, fillers before it.
 _AFTER_WINDOW = 10
@@ -27,6 +28,10 @@ _VICTIM_WINDOW = 4
 EARLIER = -1  # parent of a sub-count whose toll is in an earlier sentence
 _CLAUSE_BREAKS = frozenset({";", ":", "but", "while", "whereas", "although", "--"})
 _BARE_FOLLOWERS = frozenset({",", ".", ";", "and", ")", "--", "since", "in", "so", "by"})
+_NOUN_BREAKS = frozenset({"and", "or", "in", "including", "among", "when", "as", "after"})
+# spaCy's `is_quote` set: a quote may sit inside the noun phrase after a number.
+_QUOTES = frozenset(('"', "'", "`", "«", "»", "‘", "’", "‚", "‛", "“", "”", "„", "‟", "‹", "›",
+                     "❮", "❯", "''", "``"))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -88,10 +93,13 @@ def _victims(hits: list[Hit], start: int, end: int) -> str:
 
 def _noun_end(sent: Span, start: int) -> int:
     """End of the noun phrase right after a number: up to punctuation or a conjunction."""
-    doc = sent.doc
+    texts = token_texts(sent.doc)
+    lowers = token_lowers(sent.doc)
     end = start
-    while end < min(start + _VICTIM_WINDOW, sent.end) and (doc[end].is_alpha or doc[end].is_quote):
-        if doc[end].lower_ in ("and", "or", "in", "including", "among", "when", "as", "after"):
+    while end < min(start + _VICTIM_WINDOW, sent.end) and (
+        texts[end].isalpha() or texts[end] in _QUOTES
+    ):
+        if lowers[end] in _NOUN_BREAKS:
             break
         end += 1
     return end
@@ -100,12 +108,12 @@ def _noun_end(sent: Span, start: int) -> int:
 def _sub_marker(sent: Span, n: NumberMention, hits: list[Hit]) -> str | None:
     """ "including 10 children", "20 of them", "five children from the same family" ->
     "sub"; "of the dead, 20", "the dead included 10 soldiers" -> "sub_dead"; else None."""
-    doc = sent.doc
+    texts = token_texts(sent.doc)
     for hit in hits:
         kind = "sub_dead" if hit.label.startswith("sub_dead") else "sub"
         if hit.label in ("sub_before", "sub_dead_before") and hit.end == n.start:
             return kind
-        noun_between = hit.start == n.end + 1 and doc[n.end].is_alpha
+        noun_between = hit.start == n.end + 1 and texts[n.end].isalpha()
         after = hit.label in ("sub_after", "sub_dead_after")
         if after and (hit.start == n.end or noun_between):
             return kind
@@ -114,9 +122,8 @@ def _sub_marker(sent: Span, n: NumberMention, hits: list[Hit]) -> str | None:
 
 def _toll_noun_before(sent: Span, n: NumberMention, hits: list[Hit], others: set[int]):
     """ "the death toll from Wednesday's bombings in Aleppo rose to 28"."""
-    doc = sent.doc
     links = _word_sets()[3]
-    if n.start == sent.start or doc[n.start - 1].lower_ not in links:
+    if n.start == sent.start or token_lowers(sent.doc)[n.start - 1] not in links:
         return None
     for hit in reversed(hits):
         if hit.label == "toll" and hit.end <= n.start and n.start - hit.end <= _AFTER_WINDOW:
@@ -127,7 +134,7 @@ def _toll_noun_before(sent: Span, n: NumberMention, hits: list[Hit], others: set
 
 def _cue_before(sent: Span, n: NumberMention, hits: list[Hit], others: set[int]) -> Hit | None:
     fillers = _word_sets()[0]
-    doc = sent.doc
+    lowers = token_lowers(sent.doc)
     toll = _toll_noun_before(sent, n, hits, others)
     if toll is not None:
         return toll
@@ -135,9 +142,7 @@ def _cue_before(sent: Span, n: NumberMention, hits: list[Hit], others: set[int])
         if hit.label != "before" or hit.end > n.start:
             continue
         gap = range(hit.end, n.start)
-        if len(gap) <= _BEFORE_GAP and all(
-            doc[i].lower_ in fillers and i not in others for i in gap
-        ):
+        if len(gap) <= _BEFORE_GAP and all(lowers[i] in fillers and i not in others for i in gap):
             return hit
         return None
     return None
@@ -147,13 +152,13 @@ def _cue_after(sent: Span, n: NumberMention, hits: list[Hit], others: set[int]) 
     """A death cue after the number's noun phrase ("54 people have been KILLED"); a number
     coordinated with the next one shares its cue ("40 soldiers and 15 rebels DIED")."""
     speech = _word_sets()[2]
-    doc = sent.doc
+    lowers = token_lowers(sent.doc)
     labels: dict[int, dict[str, Hit]] = {}
     for hit in hits:
         labels.setdefault(hit.start, {})[hit.label] = hit
     for i in range(n.end, min(n.end + _AFTER_WINDOW, sent.end)):
-        word = doc[i].lower_
-        coordinated = i in others and doc[i - 1].lower_ in ("and", ",")
+        word = lowers[i]
+        coordinated = i in others and lowers[i - 1] in ("and", ",")
         if (i in others and not coordinated) or word in _CLAUSE_BREAKS or word in speech:
             return None
         here = labels.get(i, {})
@@ -161,17 +166,17 @@ def _cue_after(sent: Span, n: NumberMention, hits: list[Hit], others: set[int]) 
             return None
         if "after" in here:
             cue = here["after"]
-            if cue.end in others or _or_not_death(doc, cue.end, labels):
+            if cue.end in others or _or_not_death(lowers, cue.end, labels):
                 return None  # "killed 5 and ...", "killed or wounded"
             return cue
     return None
 
 
-def _or_not_death(doc, index: int, labels: dict[int, dict[str, Hit]]) -> bool:
+def _or_not_death(lowers: list[str], index: int, labels: dict[int, dict[str, Hit]]) -> bool:
     """ "killed or wounded", "dead or missing": the count is not only of the dead."""
     return (
-        index + 1 < len(doc)
-        and doc[index].lower_ == "or"
+        index + 1 < len(lowers)
+        and lowers[index] == "or"
         and "not_death" in labels.get(index + 1, {})
     )
 
@@ -186,28 +191,29 @@ def _bare_count(sent: Span, n: NumberMention, hits: list[Hit], coordinated: bool
     """ "has documented more than 11,000," - a count with no noun after a counting verb; or,
     right after a toll (`coordinated`), "... 3 deaths in Hama and 7 in Idlib", "killed six
     rebels and four soldiers"."""
-    doc = sent.doc
+    lowers = token_lowers(sent.doc)
     count_verbs = _word_sets()[1]
-    follower = doc[n.end].lower_ if n.end < sent.end else "."
-    if coordinated and n.start > sent.start and doc[n.start - 1].lower_ in ("and", ","):
+    follower = lowers[n.end] if n.end < sent.end else "."
+    if coordinated and n.start > sent.start and lowers[n.start - 1] in ("and", ","):
         victim = any(h.start == n.end and h.label.startswith("victim:") for h in hits)
         return follower in _BARE_FOLLOWERS or victim
-    before = {doc[i].lower_ for i in range(max(sent.start, n.start - 3), n.start)}
+    before = set(lowers[max(sent.start, n.start - 3) : n.start])
     return follower in _BARE_FOLLOWERS and bool(before & count_verbs)
 
 
 def _singular_tolls(sent: Span, hits: list[Hit], numbers: set[int]) -> list[Toll]:
     """ "A policeman was killed", "an activist was shot dead": a toll of one."""
-    doc = sent.doc
+    lowers = token_lowers(sent.doc)
+    texts = token_texts(sent.doc)
     singular, modifiers = _singular()
     found = []
-    for i in range(sent.start, sent.end - 2):
-        if doc[i].lower_ not in ("a", "an"):
+    for i, word in enumerate(lowers[sent.start : sent.end - 2], sent.start):
+        if word != "a" and word != "an":
             continue
         j = i + 1
-        while j < sent.end and (doc[j].lower_ in modifiers or doc[j].is_digit):
+        while j < sent.end and (lowers[j] in modifiers or texts[j].isdigit()):
             j += 1  # "an 11-year-old girl", "a young army officer"
-        if j >= sent.end or doc[j].lower_ not in singular:
+        if j >= sent.end or lowers[j] not in singular:
             continue
         noun = j
         one = NumberMention(i, noun + 1, 1, 1, 1, "exact", None)
@@ -232,12 +238,13 @@ def find_tolls(
     `hits` are this sentence's `toll_matcher` hits; `toll_in_context` says whether the
     paragraph so far holds a toll that a bare count could continue.
     """
+    lowers = token_lowers(sent.doc)
     live = [n for n in numbers if n.trap is None]
     subs: dict[int, str] = {}  # number start -> "sub" | "sub_dead"
     for previous, n in zip([None, *live], live, strict=False):
         marker = _sub_marker(sent, n, hits)
         listed = previous is not None and previous.start in subs
-        joined = sent.doc[n.start - 1].lower_ in ("and", ",")
+        joined = lowers[n.start - 1] in ("and", ",")
         if listed and joined and n.start - previous.end <= _VICTIM_WINDOW:
             marker = marker or subs[previous.start]  # "including 49 children and 34 women"
         if marker is not None:
@@ -257,7 +264,7 @@ def find_tolls(
         after = _cue_after(sent, n, hits, others)
         if after is not None:
             victims = _victims(hits, n.end, after.start)
-            follows = after.end < sent.end and sent.doc[after.end].lower_ in ("from", "among")
+            follows = after.end < sent.end and lowers[after.end] in ("from", "among")
             if victims == "all" and follows:  # "9 martyrs from the army"
                 victims = _victims(hits, after.end, after.end + _VICTIM_WINDOW)
             tolls.append(Toll(n.start, after.end, n.value, n.low, n.high, n.qualifier, victims))
