@@ -9,7 +9,7 @@ ambassador was withdrawn").
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Span
@@ -19,8 +19,7 @@ from lib.extract.rules import load_rules
 from lib.extract.text import token_lowers
 
 
-@dataclass(frozen=True)
-class EventMention:
+class EventMention(NamedTuple):
     start: int  # absolute token indices of the trigger, end exclusive
     end: int
     event_type: str
@@ -47,21 +46,23 @@ def _not_near() -> tuple[dict[str, frozenset[str]], int]:
 
 def find_events(sent: Span, hits: list[Hit]) -> list[EventMention]:
     """The first real trigger of each event type in the sentence, in text order."""
+    if not hits:
+        return []
     markers, window = _hypothetical()
     not_near, near = _not_near()
     lowers = token_lowers(sent.doc)
     seen: set[str] = set()
     found: list[EventMention] = []
-    for hit in hits:
-        if hit.label in seen:
+    sent_start, sent_end = sent.start, sent.end
+    for start, end, label in hits:
+        if label in seen:
             continue
-        before = set(lowers[max(sent.start, hit.start - window) : hit.start])
-        if before & markers:
+        if not markers.isdisjoint(lowers[max(sent_start, start - window) : start]):
             continue
-        other_topic = not_near.get(hit.label, frozenset())
-        lo, hi = max(sent.start, hit.start - near), min(sent.end, hit.end + near)
-        if other_topic and other_topic.intersection(lowers[lo:hi]):
+        other_topic = not_near.get(label)
+        lo, hi = max(sent_start, start - near), min(sent_end, end + near)
+        if other_topic and not other_topic.isdisjoint(lowers[lo:hi]):
             continue
-        seen.add(hit.label)
-        found.append(EventMention(hit.start, hit.end, hit.label))
+        seen.add(label)
+        found.append(EventMention(start, end, label))
     return found

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 from collections.abc import Iterable, Mapping
 from typing import NamedTuple, TypeVar
 
@@ -23,16 +24,22 @@ class Hit(NamedTuple):
     label: str
 
 
+# Builds a Hit from a (start, end, label) tuple in C (`Hit(...)` runs a Python `__new__`).
+_as_hit = functools.partial(tuple.__new__, Hit)
+
+# Match id -> label. An id is the hash of its label string, the same in every vocabulary.
+_LABELS: dict[int, str] = {}
+
+
 def phrase_matcher(table: Mapping[str, Iterable[str]], attr: str = "LOWER") -> PhraseMatcher:
     """A PhraseMatcher whose match ids are the table's labels; phrases tokenised like text."""
     nlp = pattern_nlp()
     matcher = PhraseMatcher(nlp.vocab, attr=attr)
     for label, phrases in table.items():
         patterns = {}
-        for phrase in phrases:
-            for variant in _casings(phrase, attr):
-                doc = nlp.make_doc(variant)
-                patterns.setdefault(tuple(t.lower_ for t in doc), doc)
+        variants = dict.fromkeys(v for phrase in phrases for v in _casings(phrase, attr))
+        for doc in nlp.tokenizer.pipe(variants):  # a repeated variant would add nothing
+            patterns.setdefault(tuple(t.lower_ for t in doc), doc)
         matcher.add(label, list(patterns.values()))
     return matcher
 
@@ -48,28 +55,69 @@ def _casings(phrase: str, attr: str) -> list[str]:
 def find(matcher: PhraseMatcher, doc: Doc, longest: bool = True) -> list[Hit]:
     """Hits sorted by position; with `longest`, overlapping hits keep the longest (a phrase
     listed under several labels keeps them all)."""
-    vocab = doc.vocab.strings
-    hits = sorted({Hit(s, e, vocab[m]) for m, s, e in matcher(doc)})
-    if not longest:
+    matches = matcher(doc)
+    if not matches:
+        return []
+    labels = _LABELS
+    try:
+        found = {(s, e, labels[m]) for m, s, e in matches}
+    except KeyError:
+        strings = doc.vocab.strings
+        for m, _, _ in matches:
+            if m not in labels:
+                labels[m] = strings[m]
+        found = {(s, e, labels[m]) for m, s, e in matches}
+    hits = sorted(found)
+    if longest and len(hits) > 1:
+        hits = _longest(hits, len(doc))
+    return list(map(_as_hit, hits))
+
+
+def _longest(hits: list[tuple[int, int, str]], length: int) -> list[tuple[int, int, str]]:
+    """The sorted hits whose span is kept when spans are taken longest first (then leftmost)
+    and a span overlapping a taken one is dropped; the labels of a kept span all stay.
+    One-token spans come last and cannot overlap each other: such a hit is kept unless a
+    longer kept span covers its token."""
+    longer = {(s - e, s, e) for s, e, _ in hits if e - s > 1}
+    if not longer:
         return hits
-    kept: list[Hit] = []
-    spans: set[tuple[int, int]] = set()
-    taken = bytearray(len(doc))  # 1 where a kept hit covers the token
-    for hit in sorted(hits, key=_longest_first):
-        start, end = hit.start, hit.end
-        if (start, end) in spans or 1 not in taken[start:end]:
-            kept.append(hit)
-            spans.add((start, end))
-            taken[start:end] = b"\x01" * (end - start)
-    return sorted(kept)
-
-
-def _longest_first(hit: Hit) -> tuple[int, int]:
-    return hit.start - hit.end, hit.start
+    taken = bytearray(length)  # 1 where a kept span covers the token
+    kept = set()
+    for _, s, e in sorted(longer):
+        if taken.find(1, s, e) < 0:
+            kept.add((s, e))
+            taken[s:e] = b"\x01" * (e - s)
+    return [h for h in hits if (not taken[h[0]] if h[1] - h[0] == 1 else (h[0], h[1]) in kept)]
 
 
 def within(hits: list[T], start: int, end: int) -> list[T]:
     """The hits (anything with token `start`/`end`, sorted by start) inside [start, end)."""
-    first = bisect.bisect_left(hits, start, key=lambda h: h.start)
-    last = bisect.bisect_left(hits, end, key=lambda h: h.start)
+    if not hits:
+        return []
+    if type(hits[0]) in _START_FIRST:  # tuples that begin with `start`: compared in C
+        first = _bisect_left(hits, (start,))
+        last = _bisect_left(hits, (end,), first)
+    else:
+        first = _bisect_left(hits, start, key=_start)
+        last = _bisect_left(hits, end, first, key=_start)
+    if first == last:
+        return []
     return [h for h in hits[first:last] if h.end <= end]
+
+
+_bisect_left = bisect.bisect_left
+
+
+def _start(hit) -> int:
+    return hit.start
+
+
+def starts_with_start(kind: type) -> type:
+    """Register a named tuple type whose first two fields are `start`, `end`, so that `within`
+    can bisect a sorted list of them by comparing tuples in C."""
+    assert kind._fields[:2] == ("start", "end")
+    _START_FIRST.add(kind)
+    return kind
+
+
+_START_FIRST: set[type] = {Hit}

@@ -9,14 +9,15 @@ several governorates give a `governorates` list and no single governorate (never
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+import itertools
+from typing import NamedTuple
 
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from lib.extract.matching import Hit, phrase_matcher
+from lib.extract.matching import Hit, phrase_matcher, starts_with_start
 from lib.extract.rules import load_rules
-from lib.extract.text import token_lowers
+from lib.extract.text import doc_text, token_lowers, token_offsets, token_texts
 from lib.geography import Place, place_phrases, resolve_place
 
 _PRECISION_RANK = {"town": 0, "governorate": 1, "country": 2}
@@ -25,16 +26,17 @@ _CLAUSE_PENALTY = 8
 COUNTRY = Place("Syria", None, None, None, "country")
 
 
-@dataclass(frozen=True)
-class PlaceMention:
+@starts_with_start
+class PlaceMention(NamedTuple):
+    """A place name in a document (a named tuple: thousands are built per batch)."""
+
     start: int  # absolute token indices, end exclusive
     end: int
     place: Place
     text: str  # as written
 
 
-@dataclass(frozen=True)
-class Where:
+class Where(NamedTuple):
     """The location of a claim, ready for the claim columns."""
 
     place: str | None
@@ -69,47 +71,65 @@ def _resolve(name: str, prefer: str) -> Place | None:
     return resolve_place(name, prefer=prefer)
 
 
+@functools.cache
+def _words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """Town words, governorate words and list glue from the rule table, as sets."""
+    rules = load_rules("places")
+    town = frozenset(rules["town_words"])
+    governorate = frozenset(rules["governorate_words"])
+    return town, governorate, frozenset(rules["list_glue"])
+
+
 def find_places(doc: Doc, hits: list[Hit], blocked: list[Hit]) -> list[PlaceMention]:
     """Place mentions in the document, skipping lower-case words and names inside the
     longer `blocked` spans (organisation names such as "... Committees of Syria")."""
-    rules = load_rules("places")
     phrases = place_phrases()
-    town_words = frozenset(rules["town_words"])
-    gov_words = frozenset(rules["governorate_words"])
+    town_words, gov_words, _ = _words()
+    kind_words = gov_words | town_words
     inside: dict[int, int] = {}
     for b in blocked:
+        size = b.end - b.start
         for i in range(b.start, b.end):
-            inside[i] = max(inside.get(i, 0), b.end - b.start)
+            if inside.get(i, 0) < size:
+                inside[i] = size
+    text = doc_text(doc)
+    texts = token_texts(doc)
+    lowers = token_lowers(doc)
+    starts, _ = token_offsets(doc)
+    length = len(texts)
     found: list[PlaceMention] = []
-    for hit in hits:
-        if inside.get(hit.start, 0) > hit.end - hit.start:
+    for start, end, label in hits:
+        if inside.get(start, 0) > end - start:
             continue
-        span = doc[hit.start : hit.end]
-        if hit.label == "nation":
-            found.append(PlaceMention(hit.start, hit.end, COUNTRY, span.text))
+        written = text[starts[start] : starts[end - 1] + len(texts[end - 1])]  # the span's text
+        if label == "nation":
+            found.append(PlaceMention(start, end, COUNTRY, written))
             continue
-        if not any(t.text[:1].isupper() for t in span):
+        if end - start == 1:
+            if not texts[start][:1].isupper():
+                continue
+        elif not any(t[:1].isupper() for t in texts[start:end]):
             continue
-        before = doc[hit.start - 2].lower_ if hit.start >= 2 else ""
-        after = doc[hit.end].lower_ if hit.end < len(doc) else ""
-        if hit.end < len(doc) and doc[hit.end].is_title and after not in gov_words | town_words:
+        before = lowers[start - 2] if start >= 2 else ""
+        after = lowers[end] if end < length else ""
+        if end < length and texts[end].istitle() and after not in kind_words:
             continue  # part of a longer name: "Bab Amr", "Aleppo University"
         prefer = "town" if before in town_words or after in ("city", "town") else "governorate"
-        name = phrases.get(span.text.lower(), span.text)
+        name = phrases.get(written.lower(), written)
         if after in gov_words:
             prefer = "governorate"
         place = _resolve(name, prefer)
         if place is not None:
-            found.append(PlaceMention(hit.start, hit.end, place, span.text))
+            found.append(PlaceMention(start, end, place, written))
     return found
 
 
-def _groups(mentions: list[PlaceMention], doc: Doc) -> list[list[PlaceMention]]:
+def _groups(mentions: list[PlaceMention], lowers: list[str]) -> list[list[PlaceMention]]:
     """Runs of names joined only by list glue: "Aleppo, Idlib, Damascus countryside and Homs"."""
-    glue = frozenset(load_rules("places")["list_glue"])
+    glue = _words()[2]
     groups: list[list[PlaceMention]] = []
     for m in mentions:
-        if groups and all(doc[i].lower_ in glue for i in range(groups[-1][-1].end, m.start)):
+        if groups and all(w in glue for w in lowers[groups[-1][-1].end : m.start]):
             groups[-1].append(m)
         else:
             groups.append([m])
@@ -131,15 +151,18 @@ def _where(group: list[PlaceMention]) -> Where:
 def _drop_containers(mentions: list[PlaceMention], doc: Doc) -> list[PlaceMention]:
     """In "the Damascus suburb of Douma" or "the Idlib province town of Saraqeb" the first
     name only locates the second: it is no candidate of its own, whichever is nearer."""
-    rules = load_rules("places")
-    kind_words = frozenset(rules["town_words"]) | frozenset(rules["governorate_words"])
+    if len(mentions) < 2:
+        return mentions
+    town_words, gov_words, _ = _words()
+    kind_words = town_words | gov_words
     lowers = token_lowers(doc)
     kept = []
-    for m, following in zip(mentions, [*mentions[1:], None], strict=False):
-        between = lowers[m.end : following.start] if following else []
+    for m, following in itertools.pairwise(mentions):
+        between = lowers[m.end : following.start]
         contains = len(between) >= 2 and between[-1] == "of"
         if not (contains and all(w in kind_words for w in between[:-1])):
             kept.append(m)
+    kept.append(mentions[-1])
     return kept
 
 
@@ -148,10 +171,19 @@ def choose_place(
 ) -> Where | None:
     """Where a claim at tokens [start, end) happened: the nearest group of names in its
     sentence outside the `exclude` spans (speakers: "an activist in Binnish")."""
-    usable = [m for m in mentions if not any(a <= m.start and m.end <= b for a, b in exclude)]
-    usable = _drop_containers(usable, doc)
-    if not usable:
+    if not mentions:
         return None
+    usable = mentions
+    if exclude:
+        usable = [m for m in mentions if not _inside(m, exclude)]
+        if not usable:
+            return None
+    if len(usable) == 1:  # one group of one name
+        return Where.of(usable[0])
+    usable = _drop_containers(usable, doc)
+    if len(usable) == 1:
+        return Where.of(usable[0])
+    lowers = token_lowers(doc)
 
     def cost(group: list[PlaceMention]) -> float:
         lo, hi = (group[-1].end, start) if group[-1].end <= start else (end, group[0].start)
@@ -161,6 +193,13 @@ def choose_place(
         before = 0.5 if group[-1].end <= start else 0.0  # ties go to "killed in X"
         return max(hi - lo, 0) + _CLAUSE_PENALTY * breaks + before
 
-    lowers = token_lowers(doc)
+    return _where(min(_groups(usable, lowers), key=cost))
 
-    return _where(min(_groups(usable, doc), key=cost))
+
+def _inside(mention: PlaceMention, spans: list[tuple[int, int]]) -> bool:
+    """Whether the mention lies in one of the spans (a loop: `any` over a generator costs
+    more than the test on the few spans of a claim)."""
+    for a, b in spans:  # noqa: SIM110
+        if a <= mention.start and mention.end <= b:
+            return True
+    return False

@@ -8,14 +8,16 @@ and flagged. Offsets always index the article text unchanged.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import spacy
-from spacy.attrs import IDX, LENGTH
+from spacy.attrs import IDX, LENGTH, SENT_START
 from spacy.language import Language
+from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc, Span
 
 from lib.extract.rules import load_rules
@@ -25,8 +27,7 @@ _WRAP_WIDTH = 60
 _NEWLINE = re.compile("\n")
 
 
-@dataclass(frozen=True)
-class Sentence:
+class Sentence(NamedTuple):
     """One kept sentence: its tokens, exact character offsets and where it sits."""
 
     span: Span
@@ -49,11 +50,26 @@ def token_texts(doc: Doc) -> list[str]:
     a Token object each time, which the rules would otherwise do a hundred thousand times)."""
     if "token_texts" not in doc.user_data:
         text = doc_text(doc)
-        starts = doc.to_array(IDX).tolist()
-        lengths = doc.to_array(LENGTH).tolist()
+        starts, lengths = token_offsets(doc)
         pairs = zip(starts, lengths, strict=True)
         doc.user_data["token_texts"] = [text[s : s + n] for s, n in pairs]
     return doc.user_data["token_texts"]
+
+
+def token_offsets(doc: Doc) -> tuple[list[int], list[int]]:
+    """Every token's character offset and length (`Token.idx`, `len(Token)`), read once per
+    document."""
+    if "token_offsets" not in doc.user_data:
+        columns = _offset_array(doc).T.tolist()
+        doc.user_data["token_offsets"] = (columns[0], columns[1])
+    return doc.user_data["token_offsets"]
+
+
+def _offset_array(doc: Doc) -> np.ndarray:
+    """`token_offsets` as a (tokens, 2) array."""
+    if "token_offset_array" not in doc.user_data:
+        doc.user_data["token_offset_array"] = doc.to_array([IDX, LENGTH])
+    return doc.user_data["token_offset_array"]
 
 
 def token_lowers(doc: Doc) -> list[str]:
@@ -67,25 +83,69 @@ def token_lowers(doc: Doc) -> list[str]:
 def line_breaks(doc: Doc) -> Doc:
     """Start a sentence after a blank line, or after a line break that ends a short or
     punctuated line (wire copy puts one paragraph per line; hard-wrapped text does not)."""
-    ends = load_rules("text")["sentence_end"]
+    ends = _sentence_end()
     text = doc_text(doc)
+    starts, _ = token_offsets(doc)
+    texts = token_texts(doc)
+    marked = []
     for i in _tokens_with_newlines(doc, text):
-        token = doc[i]
-        line_start = text.rfind("\n", 0, token.idx) + 1
-        line = text[line_start : token.idx + len(token.text)].strip()
-        blank = token.text.count("\n") + token.whitespace_.count("\n") > 1
+        idx, token = starts[i], texts[i]
+        token_end = idx + len(token)
+        line_start = text.rfind("\n", 0, idx) + 1
+        line = text[line_start:token_end].strip()
+        space = text[token_end : starts[i + 1]]  # the token's `whitespace_`
+        blank = token.count("\n") + space.count("\n") > 1
         if blank or len(line) < _WRAP_WIDTH or (line and line[-1] in ends):
-            doc[i + 1].is_sent_start = True
+            marked.append(i + 1)
+    if marked:
+        sent_starts = doc.to_array(SENT_START)
+        sent_starts[marked] = 1
+        doc.from_array([SENT_START], sent_starts)
     return doc
+
+
+@functools.cache
+def _sentence_end() -> frozenset[str]:
+    return frozenset(load_rules("text")["sentence_end"])
 
 
 def _tokens_with_newlines(doc: Doc, text: str) -> list[int]:
     """Indices of the tokens (but the last) whose text or trailing space holds a line break,
     found from the text's line breaks: visiting every token in Python costs more."""
-    starts = doc.to_array(IDX)
-    breaks = [m.start() for m in _NEWLINE.finditer(text)]
-    found = np.unique(np.searchsorted(starts, breaks, side="right") - 1)
-    return [int(i) for i in found if 0 <= i < len(doc) - 1]
+    starts, _ = token_offsets(doc)
+    last = len(starts) - 1
+    found = {bisect.bisect_right(starts, m.start()) - 1 for m in _NEWLINE.finditer(text)}
+    return sorted(i for i in found if 0 <= i < last)
+
+
+_PUNCT_CHARS = frozenset(Sentencizer.default_punct_chars)
+assert all(len(c) == 1 for c in _PUNCT_CHARS)
+
+
+@Language.component("punct_sentences")
+def punct_sentences(doc: Doc) -> Doc:
+    """spaCy's rule-based `sentencizer` (default punctuation, no overwriting), from the text:
+    a sentence starts at the first token after a sentence punctuation token that is neither
+    such a token nor punctuation. Tokens already marked (by `line_breaks`) keep their mark;
+    the others get 1 or -1. The stock component visits every token as a Python `Token`."""
+    length = len(doc)
+    if length == 0:
+        return doc
+    texts = token_texts(doc)
+    single = np.flatnonzero(_offset_array(doc)[:, 1] == 1).tolist()
+    punct = {i for i in single if texts[i] in _PUNCT_CHARS}  # all are one character long
+    guessed = np.zeros(length, dtype=bool)
+    guessed[0] = True
+    for i in punct:
+        i += 1
+        while i < length and (i in punct or doc[i].is_punct):
+            i += 1
+        if i < length:
+            guessed[i] = True
+    current = doc.to_array(SENT_START).view(np.int64)
+    sent_starts = np.where(current != 0, current, np.where(guessed, 1, -1))
+    doc.from_array([SENT_START], sent_starts.view(np.uint64))
+    return doc
 
 
 @functools.cache
@@ -93,7 +153,7 @@ def get_nlp() -> Language:
     """The one spaCy pipeline (blank English, built once): line breaks + sentencizer."""
     nlp = spacy.blank("en")
     nlp.add_pipe("line_breaks")
-    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("punct_sentences", name="sentencizer")  # spaCy's sentencizer, vectorised
     return nlp
 
 
@@ -169,22 +229,42 @@ def sentences(doc: Doc, body_start: int) -> list[Sentence]:
     paragraph = 0
     previous_end = 0
     furniture: dict[int, bool] = {}  # by line start: a paragraph's sentences share its line
-    for sent in doc.sents:
-        raw = sent.text
-        start = sent.start_char + (len(raw) - len(raw.lstrip()))
-        end = sent.end_char - (len(raw) - len(raw.rstrip()))
+    starts, _ = token_offsets(doc)
+    for sent_start, sent_end in _sentence_chars(doc):
+        raw = text[sent_start:sent_end]  # the sentence's `Span.text`
+        start = sent_start + (len(raw) - len(raw.lstrip()))
+        end = sent_end - (len(raw) - len(raw.rstrip()))
         if start >= end:
             continue
-        if "\n" in text[previous_end:start]:
+        if text.find("\n", previous_end, start) >= 0:
             paragraph += 1
         previous_end = end
         headline = start < body_start
-        key = _normalise(text[start:end])
+        sentence = raw.strip()  # text[start:end]
+        key = " ".join(sentence.lower().split())  # `_normalise`
         if key in seen or (not headline and _line_is_furniture(text, start, end, furniture)):
             continue
         seen.add(key)
-        span = doc.char_span(start, end, alignment_mode="expand")
-        if span is None:
-            continue
-        kept.append(Sentence(span, start, end, text[start:end], paragraph, headline))
+        # `doc.char_span(start, end, alignment_mode="expand")`: start and end - 1 are no
+        # whitespace, so they fall in the text of a token
+        first = _bisect_right(starts, start) - 1
+        span = Span(doc, first, _bisect_right(starts, end - 1, first))
+        kept.append(Sentence(span, start, end, sentence, paragraph, headline))
     return kept
+
+
+_bisect_right = bisect.bisect_right
+
+
+def _sentence_chars(doc: Doc) -> list[tuple[int, int]]:
+    """(start_char, end_char) of each of `doc.sents`, from the sentence starts (a `Span`
+    per sentence and its `.text`, which joins every token, cost more than the rest)."""
+    if len(doc) == 0:
+        return []
+    if not doc.has_annotation("SENT_START"):
+        return [(s.start_char, s.end_char) for s in doc.sents]  # raises like `doc.sents`
+    starts, lengths = token_offsets(doc)
+    breaks = np.flatnonzero(doc.to_array(SENT_START)[1:] == 1).tolist()  # token i + 1 starts one
+    firsts = [0, *(i + 1 for i in breaks)]
+    lasts = [*breaks, len(doc) - 1]
+    return [(starts[f], starts[t] + lengths[t]) for f, t in zip(firsts, lasts, strict=True)]
