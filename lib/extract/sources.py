@@ -13,24 +13,28 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from lib.extract.matching import Hit, phrase_matcher
 from lib.extract.rules import load_rules
-from lib.extract.text import doc_text, token_lowers
+from lib.extract.text import doc_text, token_lowers, token_texts
 
 _MAX_NAME = 4
 _MAX_APPOSITION = 20
 _CLAUSE_BREAKS = frozenset({";", "but", "while", "whereas", "although"})
 _CLAUSE_PENALTY = 8
 _QUOTES = frozenset({'"', "“", "”", "''", "``"})
+_NAME_JOINERS = frozenset({"al", "el", "abu", "bin", "ibn"})
+_PLACE_PREPOSITIONS = frozenset({"in", "from", "inside"})
 
 
-@dataclass(frozen=True)
-class Speaker:
-    """A source: canonical name, source_kind, and the place an unnamed speaker is in."""
+class Speaker(NamedTuple):
+    """A source: canonical name, source_kind, and the place an unnamed speaker is in.
+    A named tuple: a sentence builds several, and a frozen dataclass's `__init__` (one
+    `object.__setattr__` per field) costs several times a tuple's."""
 
     name: str
     kind: str
@@ -38,8 +42,7 @@ class Speaker:
     place: str | None = None
 
 
-@dataclass(frozen=True)
-class Attribution:
+class Attribution(NamedTuple):
     """A speaker attached to a speech verb in a sentence (absolute token indices)."""
 
     speaker: Speaker
@@ -60,7 +63,7 @@ class SpeakerMemory:
 
     def remember(self, attribution: Attribution) -> None:
         speaker = attribution.speaker
-        if attribution.text.lower() in load_rules("sources")["pronouns"]:
+        if attribution.text.lower() in _tables().pronouns:
             return
         if speaker.person:
             self.last_person = (speaker, attribution.text)
@@ -85,6 +88,8 @@ class _Tables:
     delegate_titles: frozenset[str]
     participles: frozenset[str]
     speech: frozenset[str]
+    name_skip: frozenset[str]  # name_stop | title_words: words a name run does not start with
+    alias_left: frozenset[str]  # descriptors | title_words: words widening an alias mention
 
 
 @functools.cache
@@ -107,6 +112,8 @@ def _tables() -> _Tables:
         delegate_titles=frozenset(rules["delegate_titles"]),
         participles=frozenset(rules["participles"]),
         speech=frozenset(rules["speech_verbs"]),
+        name_skip=frozenset(rules["name_stop"]) | frozenset(rules["title_words"]),
+        alias_left=frozenset(rules["descriptors"]) | frozenset(rules["title_words"]),
     )
 
 
@@ -143,7 +150,10 @@ def _longest(hits: list[Hit], by_end: bool) -> dict[int, Hit]:
     return best
 
 
+@functools.lru_cache(maxsize=4096)
 def _title_kind(text: str) -> str | None:
+    """The source kind of the first title (by `title_kind_order`) in `text`; cached, as the
+    same few title phrases come back sentence after sentence."""
     lowered = f" {text.lower()} "
     for kind, words in _tables().title_kinds:
         if any(f" {w} " in lowered or lowered.startswith(f" {w}") for w in words):
@@ -151,32 +161,71 @@ def _title_kind(text: str) -> str | None:
     return None
 
 
+def _doc_tokens(doc: Doc) -> tuple[list[str], list[str], str]:
+    """(token texts, token lower forms, document text), looked up once per document."""
+    tokens = doc.user_data.get("src_tokens")
+    if tokens is None:
+        tokens = doc.user_data["src_tokens"] = (token_texts(doc), token_lowers(doc), doc_text(doc))
+    return tokens
+
+
 class _Finder:
-    """Speaker lookup inside one sentence, from precomputed per-document hits."""
+    """Speaker lookup inside one sentence, from precomputed per-document hits.
+
+    Tokens are read from per-document lists (text, lower form, character offset): a `doc[i]`
+    lookup builds a Token object and each of its attributes goes through Cython. spaCy's
+    lexical flags are the `str` predicates of the token text (`is_title` is `istitle()`...),
+    so those are asked of the text directly."""
 
     def __init__(self, sent: Span, aliases: list[Hit], generic: list[Hit], memory: SpeakerMemory):
-        self.doc: Doc = sent.doc
+        doc = sent.doc
+        self.doc: Doc = doc
         self.sent = sent
+        self.first = sent.start  # the sentence's token range
+        self.stop = sent.end
+        self.texts, self.lowers, self.text = _doc_tokens(doc)
         self.memory = memory
+        self.aliases = aliases
+        self.generic = generic
         self.alias_end = _longest(aliases, by_end=True)
-        self.alias_start = _longest(aliases, by_end=False)
-        self.generic_end = {h.end: h for h in generic}
-        self.generic_start = {h.start: h for h in generic}
+        self.generic_end = {h.end: h for h in generic} if generic else {}
         self.t = _tables()
+
+    def __getattr__(self, name: str) -> dict[int, Hit]:
+        """`alias_start` and `generic_start`, built on first use (most sentences need neither;
+        `functools.cached_property` would take a lock on every access)."""
+        if name == "alias_start":
+            self.alias_start = _longest(self.aliases, by_end=False)
+            return self.alias_start
+        if name == "generic_start":
+            self.generic_start = {h.start: h for h in self.generic}
+            return self.generic_start
+        raise AttributeError(name)
+
+    def _text(self, start: int, end: int) -> str:
+        """`doc[start:end].text`: tokens and the spaces between them, without the last's."""
+        if end <= start:
+            return ""
+        doc = self.doc  # `Token.idx` of the two ends: cheaper than an offset list per document
+        return self.text[doc[start].idx : doc[end - 1].idx + len(self.texts[end - 1])]
 
     # -- building blocks -------------------------------------------------------------
     def _extend_left(self, start: int, words: frozenset[str], names: bool = False) -> int:
         """Widen a mention leftwards over `words` (and capitalised name words if `names`)."""
-        doc = self.doc
-        while start > self.sent.start:
-            tok = doc[start - 1]
-            lower = tok.lower_
-            capital = tok.is_title and lower not in self.t.name_stop
-            if lower in words or (capital and names):
+        lowers, first = self.lowers, self.first
+        if names:
+            texts, name_stop = self.texts, self.t.name_stop
+            while start > first:
+                lower = lowers[start - 1]
+                if lower in words or (texts[start - 1].istitle() and lower not in name_stop):
+                    start -= 1
+                else:
+                    break
+        else:
+            while start > first and lowers[start - 1] in words:
                 start -= 1
-            else:
-                break
-        while start < self.sent.end and self.doc[start].text == "-":
+        texts, stop = self.texts, self.stop
+        while start < stop and texts[start] == "-":
             start += 1
         return start
 
@@ -186,79 +235,76 @@ class _Finder:
 
     def _name_run_left(self, end: int) -> int | None:
         """Start of a capitalised name ending at token end-1 ("Herve Ladsous", "al-Assad")."""
-        doc = self.doc
+        texts, lowers, first = self.texts, self.lowers, self.first
         start = end
-        while start > self.sent.start and end - start < _MAX_NAME + 2:
-            tok = doc[start - 1]
-            joiner = tok.text == "-" or tok.lower_ in ("al", "el", "abu", "bin", "ibn")
-            if ((tok.is_title or tok.is_upper) and tok.is_alpha) or joiner:
+        while start > first and end - start < _MAX_NAME + 2:
+            word = texts[start - 1]
+            if (
+                ((word.istitle() or word.isupper()) and word.isalpha())
+                or word == "-"
+                or lowers[start - 1] in _NAME_JOINERS
+            ):
                 start -= 1
             else:
                 break
-        skip = self.t.name_stop | self.t.title_words
-        while start < end and (doc[start].text == "-" or doc[start].lower_ in skip):
+        skip = self.t.name_skip
+        while start < end and (texts[start] == "-" or lowers[start] in skip):
             start += 1
-        if start >= end or doc[end - 1].lower_ in self.t.name_stop or not doc[end - 1].is_alpha:
+        if start >= end or lowers[end - 1] in self.t.name_stop or not texts[end - 1].isalpha():
             return None
         return start
 
     def _person(self, start: int, end: int) -> Attribution | None:
-        doc = self.doc
-        name = doc[start:end].text
+        name = self._text(start, end)
         text_start = self._extend_left(start, self.t.title_words, names=True)
-        text = doc[text_start:end].text
-        known = self.memory.names.get(doc[end - 1].lower_)
+        text = self._text(text_start, end)
+        known = self.memory.names.get(self.lowers[end - 1])
         if known is not None:
             return Attribution(known, text_start, end, -1, text)
-        kind = _title_kind(doc[text_start:start].text) or self._delegate_kind(text_start, start)
+        kind = _title_kind(self._text(text_start, start)) or self._delegate_kind(text_start, start)
         return Attribution(Speaker(name, kind, True), text_start, end, -1, text)
 
     def _delegate_kind(self, start: int, end: int) -> str:
         """A spokesman speaks for the organisation last quoted ("the White House said ...
         spokesman Jay Carney told reporters"); other unknown people count as activists."""
-        titles = {t.lower_ for t in self.doc[start:end]}
         group = self.memory.last_group
-        if group is not None and titles & self.t.delegate_titles:
+        if group is not None and not self.t.delegate_titles.isdisjoint(self.lowers[start:end]):
             return group[0].kind
         return "activist"
 
     def _generic(self, noun: Hit, place: str | None, end: int) -> Attribution:
-        doc = self.doc
         start = self._extend_left(noun.start, self.t.modifiers)
-        core = doc[start : noun.end].text.lower().replace(" - ", "-")
-        kind = self.t.generic.get(doc[noun.start : noun.end].text.lower(), "activist")
+        core = self._text(start, noun.end).lower().replace(" - ", "-")
+        kind = self.t.generic.get(self._text(noun.start, noun.end).lower(), "activist")
         name = f"{core} in {place}" if place else core
         text_start = self._extend_left(start, self.t.descriptors)
-        person = not doc[noun.end - 1].lower_.endswith("s") or doc[noun.end - 1].lower_ == "witness"
+        last = self.lowers[noun.end - 1]
+        person = not last.endswith("s") or last == "witness"
         return Attribution(
-            Speaker(name, kind, person, place), text_start, end, -1, doc[text_start:end].text
+            Speaker(name, kind, person, place), text_start, end, -1, self._text(text_start, end)
         )
 
     def _pronoun(self, index: int, verb: str) -> Attribution | None:
-        word = self.doc[index].lower_
+        word = self.lowers[index]
         role = self.t.pronouns.get(word) if verb in self.t.pronoun_verbs else None
         remembered = self.memory.last_person if role == "person" else self.memory.last_group
         if role is None or remembered is None:
             return None
-        return Attribution(remembered[0], index, index + 1, -1, self.doc[index].text)
+        return Attribution(remembered[0], index, index + 1, -1, self.texts[index])
 
     # -- speaker before / after a verb --------------------------------------------------
     def subject(self, end: int, verb: str = "said") -> Attribution | None:
         """The speaker whose mention ends at token end-1 (skipping auxiliaries/adverbs)."""
-        doc, t = self.doc, self.t
-        while end > self.sent.start and (
-            doc[end - 1].lower_ in t.skip or doc[end - 1].lower_.endswith("ly")
-        ):
+        t, texts, lowers, first = self.t, self.texts, self.lowers, self.first
+        skip = t.skip
+        while end > first and (lowers[end - 1] in skip or lowers[end - 1].endswith("ly")):
             end -= 1
-        if end <= self.sent.start:
+        if end <= first:
             return None
-        if doc[end - 1].text == ")":
+        last = texts[end - 1]
+        if last == ")":
             opening = next(
-                (
-                    i
-                    for i in range(end - 2, max(self.sent.start, end - 6) - 1, -1)
-                    if doc[i].text == "("
-                ),
+                (i for i in range(end - 2, max(first, end - 6) - 1, -1) if texts[i] == "("),
                 None,
             )
             if opening is None:
@@ -269,84 +315,92 @@ class _Finder:
                 found = Attribution(self._alias(inner), opening + 1, inner.end, -1, "")
             if found is None:
                 return None
-            return Attribution(found.speaker, found.start, end, -1, doc[found.start : end].text)
-        if doc[end - 1].text == ",":
+            return Attribution(found.speaker, found.start, end, -1, self._text(found.start, end))
+        if last == ",":
             return self._apposition(end - 1)
-        if doc[end - 1].lower_ in t.pronouns:
+        if lowers[end - 1] in t.pronouns:
             return self._pronoun(end - 1, verb)
-        if end in self.alias_end:
-            hit = self.alias_end[end]
-            text_start = self._extend_left(hit.start, t.descriptors | t.title_words, names=True)
-            return Attribution(self._alias(hit), text_start, end, -1, doc[text_start:end].text)
-        if end in self.generic_end:
-            return self._generic(self.generic_end[end], None, end)
-        located = self._located_generic(end)
+        hit = self.alias_end.get(end)
+        if hit is not None:
+            text_start = self._extend_left(hit.start, t.alias_left, names=True)
+            return Attribution(self._alias(hit), text_start, end, -1, self._text(text_start, end))
+        noun = self.generic_end.get(end)
+        if noun is not None:
+            return self._generic(noun, None, end)
+        name_start = self._name_run_left(end)
+        if name_start is None:
+            return None
+        located = self._located_generic(end, name_start)
         if located is not None:
             return located
-        name_start = self._name_run_left(end)
-        return self._person(name_start, end) if name_start is not None else None
+        return self._person(name_start, end)
 
-    def _located_generic(self, end: int) -> Attribution | None:
-        """ "one activist in Binnish", "dissidents in the nearby city of Binnish"."""
-        doc = self.doc
-        place_start = self._name_run_left(end)
-        if place_start is None:
-            return None
-        place = doc[place_start:end].text
+    def _located_generic(self, end: int, place_start: int) -> Attribution | None:
+        """ "one activist in Binnish", "dissidents in the nearby city of Binnish" (the place
+        is the name run [place_start, end))."""
+        texts, lowers, first = self.texts, self.lowers, self.first
         i = place_start
         for _ in range(6):
             i -= 1
-            if i <= self.sent.start:
+            if i <= first:
                 return None
-            word = doc[i].lower_
-            if word in ("in", "from", "inside"):
+            if lowers[i] in _PLACE_PREPOSITIONS:
                 noun = self.generic_end.get(i)
-                return self._generic(noun, place, end) if noun is not None else None
-            if not doc[i].is_lower:
+                if noun is None:
+                    return None
+                return self._generic(noun, self._text(place_start, end), end)
+            if not texts[i].islower():
                 return None
         return None
 
     def _apposition(self, comma: int) -> Attribution | None:
         """ "One man in Hama, identified only as Manhal for safety reasons, described ..." and
         "Jakob Kellenberger, the ICRC president, said": the head before the apposition."""
-        doc = self.doc
+        t, texts, lowers = self.t, self.texts, self.lowers
         first = next(
             (
                 i
-                for i in range(comma - 1, max(self.sent.start, comma - _MAX_APPOSITION), -1)
-                if doc[i].text == ","
+                for i in range(comma - 1, max(self.first, comma - _MAX_APPOSITION), -1)
+                if texts[i] == ","
             ),
             None,
         )
         if first is None:
             return None
-        inner = doc[first + 1 : comma]
-        if any(t.lower_ in self.t.speech for t in inner):
+        if not t.speech.isdisjoint(lowers[first + 1 : comma]):
             return None  # a clause with its own verb, not a description of the speaker
-        start = first + 2 if inner[:1].text.lower() == "the" else first + 1
-        if start in self.alias_start and self.alias_start[start].end == comma:
-            hit = self.alias_start[start]
-            return Attribution(self._alias(hit), first + 1, comma, -1, inner.text)
-        if 0 < len(inner) <= _MAX_NAME and all(t.is_title or t.text in ("-", "'") for t in inner):
+        start = first + 2 if first + 1 < comma and lowers[first + 1] == "the" else first + 1
+        hit = self.alias_start.get(start)
+        if hit is not None and hit.end == comma:
+            return Attribution(self._alias(hit), first + 1, comma, -1, self._text(first + 1, comma))
+        if 0 < comma - first - 1 <= _MAX_NAME and all(
+            texts[i].istitle() or texts[i] in ("-", "'") for i in range(first + 1, comma)
+        ):
             # "The U.S. ambassador to the U.N., Susan Rice, said": the name is the speaker
-            kind = _title_kind(doc[max(self.sent.start, first - _MAX_APPOSITION) : first].text)
-            speaker = Speaker(inner.text, kind or "activist", True)
-            return Attribution(speaker, first + 1, comma, -1, inner.text)
+            kind = _title_kind(self._text(max(self.first, first - _MAX_APPOSITION), first))
+            inner = self._text(first + 1, comma)
+            return Attribution(
+                Speaker(inner, kind or "activist", True), first + 1, comma, -1, inner
+            )
         head = self.subject(first)
         if head is None:
             return None
-        for i, tok in enumerate(inner[:-1]):
-            if tok.lower_ in ("as", "named", "called"):
-                nxt = inner[i + 1]
-                if nxt.is_title and nxt.lower_ not in self.t.name_stop:
-                    speaker = Speaker(nxt.text, head.speaker.kind, True, head.speaker.place)
+        for i in range(first + 1, comma - 1):
+            if lowers[i] in ("as", "named", "called"):
+                nxt = texts[i + 1]
+                if nxt.istitle() and lowers[i + 1] not in t.name_stop:
+                    speaker = Speaker(nxt, head.speaker.kind, True, head.speaker.place)
                     return Attribution(speaker, head.start, head.end, -1, head.text)
         if head.speaker.person and head.speaker.kind == "activist":
             alias = next(
                 (self.alias_start[i] for i in range(first + 1, comma) if i in self.alias_start),
                 None,
             )
-            kind = self._alias(alias).kind if alias is not None else _title_kind(inner.text)
+            kind = (
+                self._alias(alias).kind
+                if alias is not None
+                else _title_kind(self._text(first + 1, comma))
+            )
             if kind is not None:
                 speaker = Speaker(head.speaker.name, kind, True, head.speaker.place)
                 return Attribution(speaker, head.start, head.end, -1, head.text)
@@ -354,34 +408,34 @@ class _Finder:
 
     def object(self, start: int) -> Attribution | None:
         """The speaker named right after an inverted verb ("said X", "according to X")."""
-        doc, t = self.doc, self.t
+        t, texts, lowers, stop = self.t, self.texts, self.lowers, self.stop
         first = start
         while (
-            start < min(self.sent.end, first + 4)
+            start < min(stop, first + 4)
             and start not in self.alias_start
-            and (doc[start].lower_ in t.descriptors)
+            and (lowers[start] in t.descriptors)
         ):
             start += 1  # "according to the Britain-based Observatory"
         if start not in self.alias_start:
-            start = first + (first < self.sent.end and doc[first].lower_ in ("the", "a", "an"))
-        if start >= self.sent.end:
+            start = first + (first < stop and lowers[first] in ("the", "a", "an"))
+        if start >= stop:
             return None
         if start in self.alias_start:
             hit = self.alias_start[start]
-            return Attribution(self._alias(hit), first, hit.end, -1, doc[first : hit.end].text)
-        if doc[start].lower_ in t.pronouns:
+            return Attribution(self._alias(hit), first, hit.end, -1, self._text(first, hit.end))
+        if lowers[start] in t.pronouns:
             return self._pronoun(start, "said")
         if start in self.generic_start:
             noun = self.generic_start[start]
             return self._generic(noun, None, noun.end)
         end = start
         while (
-            end < self.sent.end
+            end < stop
             and end - start < _MAX_NAME + 4
-            and (doc[end].is_title or doc[end].lower_ in t.title_words)
+            and (texts[end].istitle() or lowers[end] in t.title_words)
         ):
             end += 1
-        while end > start and not doc[end - 1].is_title:
+        while end > start and not texts[end - 1].istitle():
             end -= 1
         name_start = self._name_run_left(end) if end > start else None
         if name_start is None or name_start < start:
@@ -393,13 +447,13 @@ class _Finder:
         org = self._organisation_after(end)
         if org is not None and speaker.kind == "activist":
             speaker = Speaker(speaker.name, org.kind, True, speaker.place)
-        return Attribution(speaker, start, end, -1, doc[start:end].text)
+        return Attribution(speaker, start, end, -1, self._text(start, end))
 
     def _organisation_after(self, end: int) -> Speaker | None:
         """ "Rami Abdulrahman, director of the Observatory": the organisation a name is from."""
-        if end >= self.sent.end or self.doc[end].text not in (",", "of"):
+        if end >= self.stop or self.texts[end] not in (",", "of"):
             return None
-        for i in range(end + 1, min(end + _MAX_NAME + 3, self.sent.end)):
+        for i in range(end + 1, min(end + _MAX_NAME + 3, self.stop)):
             if i in self.alias_start:
                 return self._alias(self.alias_start[i])
         return None
@@ -409,66 +463,73 @@ def find_attributions(
     sent: Span, verbs: list[Hit], aliases: list[Hit], generic: list[Hit], memory: SpeakerMemory
 ) -> list[Attribution]:
     """Every speaker attached to a speech verb in the sentence; updates `memory`."""
+    if not verbs:
+        return []
     finder = _Finder(sent, aliases, generic, memory)
-    doc = sent.doc
-    inverted = {(h.start, h.end) for h in verbs if h.label == "inverted"}
+    texts, lowers = finder.texts, finder.lowers
+    sent_start = finder.first
     found: list[Attribution] = []
     participles = _tables().participles
-    for hit in verbs:
-        if hit.label != "verb":
+    for start, end, label in verbs:
+        if label != "verb":
             continue
-        if doc[hit.start].lower_ in participles:
+        word = lowers[start]
+        if word in participles:
             if found:  # "Lavrov defended the sales, saying ...": the same speaker goes on
                 last = found[-1]
-                found.append(Attribution(last.speaker, last.start, last.end, hit.start, last.text))
+                found.append(Attribution(last.speaker, last.start, last.end, start, last.text))
             continue
-        left = (
-            None
-            if (hit.start, hit.end) in inverted and hit.end - hit.start > 1
-            else (finder.subject(hit.start, doc[hit.start].lower_))
-        )
-        before = doc[hit.start - 1].text if hit.start > sent.start else ","
-        if (
-            left is None
-            and (hit.start, hit.end) in inverted
-            and (before in (",", *_QUOTES) or hit.end - hit.start > 1 or hit.start == sent.start)
-        ):
-            right = finder.object(hit.end)
-            if right is not None:
-                quoting = doc[hit.start].lower_ in ("quoting", "citing")
-                found.append(
-                    Attribution(
-                        right.speaker, right.start, right.end, hit.start, right.text, quoting
+        is_inverted = (start, end, "inverted") in verbs  # a short list: no set to build
+        left = None if is_inverted and end - start > 1 else finder.subject(start, word)
+        if left is None:
+            if is_inverted and (
+                end - start > 1
+                or start == sent_start
+                or texts[start - 1] == ","
+                or texts[start - 1] in _QUOTES
+            ):
+                right = finder.object(end)
+                if right is not None:
+                    quoting = word in ("quoting", "citing")
+                    found.append(
+                        Attribution(
+                            right.speaker, right.start, right.end, start, right.text, quoting
+                        )
                     )
-                )
             continue
-        if left is not None:
-            found.append(Attribution(left.speaker, left.start, left.end, hit.start, left.text))
-    found = [a for a in found if not _quoted(sent, a.start)]
+        found.append(Attribution(left.speaker, left.start, left.end, start, left.text))
+    if not found:
+        return found
+    doc, text = finder.doc, finder.text
+    kept = []
     for attribution in found:
-        memory.remember(attribution)
-    return found
+        if not _quoted(text, doc[attribution.start].idx):
+            kept.append(attribution)
+            memory.remember(attribution)
+    return kept
 
 
-def _quoted(sent: Span, index: int) -> bool:
-    """Inside quotation marks on its line: a speaker quoted by someone else."""
-    doc = sent.doc
-    at = doc[index].idx
-    text = doc_text(doc)
+def _quoted(text: str, at: int) -> bool:
+    """Inside quotation marks on its line (before character `at`): a speaker quoted by
+    someone else."""
     line = text[text.rfind("\n", 0, at) + 1 : at]
     return line.count('"') % 2 == 1 or line.count("“") > line.count("”")
 
 
 def nearest(attributions: list[Attribution], start: int, end: int, doc: Doc) -> Attribution | None:
     """The attribution closest to tokens [start, end); clause breaks between count extra."""
-
-    def cost(a: Attribution) -> int:
-        lo, hi = (a.end, start) if a.end <= start else (end, a.start)
-        if a.start < end and a.end > start:
-            return 0
-        breaks = sum(w in _CLAUSE_BREAKS for w in lowers[max(lo, 0) : hi])
-        return max(hi - lo, 0) + _CLAUSE_PENALTY * breaks - (2 if a.quoting else 0)
-
+    if len(attributions) < 2:
+        return attributions[0] if attributions else None
     lowers = token_lowers(doc)
-
-    return min(attributions, key=cost, default=None)
+    best = None
+    best_cost = 0
+    for a in attributions:
+        if a.start < end and a.end > start:
+            cost = 0
+        else:
+            lo, hi = (a.end, start) if a.end <= start else (end, a.start)
+            breaks = sum(w in _CLAUSE_BREAKS for w in lowers[max(lo, 0) : hi])
+            cost = max(hi - lo, 0) + _CLAUSE_PENALTY * breaks - (2 if a.quoting else 0)
+        if best is None or cost < best_cost:
+            best, best_cost = a, cost
+    return best

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import functools
 
+from spacy.lang.lex_attrs import is_punct
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Span
 
 from lib.extract.matching import Hit, phrase_matcher
 from lib.extract.rules import load_rules
 from lib.extract.sources import Attribution
-from lib.extract.text import doc_text
+from lib.extract.text import doc_text, token_lowers, token_texts
 
 _TRAILING_WORDS = 3
 _THAT_WINDOW = 10  # "told U.N.-Arab League envoy Kofi Annan on Monday that ..."
@@ -48,21 +49,43 @@ def topic_matcher() -> PhraseMatcher:
     return phrase_matcher({str(rank): words for rank, (_, words) in enumerate(topics)})
 
 
+@functools.cache
+def _topic_names() -> dict[str, str]:
+    """Matcher label (rank in the table) -> topic name."""
+    topics = load_rules("statements")["topics"]
+    return {str(rank): name for rank, (name, _) in enumerate(topics)}
+
+
+@functools.cache
+def _position_rules() -> tuple[int, frozenset[str]]:
+    """(max_position_chars, before_that words) of `rules/statements.json`."""
+    rules = load_rules("statements")
+    return rules["max_position_chars"], frozenset(rules["before_that"])
+
+
 def topic_of(hits: list[Hit], exclude: tuple[int, int]) -> str | None:
     """The topic of the first keyword outside the speaker span (what is said first is what
     the statement is about: "would not withdraw ... until they laid down their weapons")."""
-    topics = load_rules("statements")["topics"]
-    outside = [h for h in hits if h.end <= exclude[0] or h.start >= exclude[1]]
-    return topics[int(outside[0].label)][0] if outside else None
+    low, high = exclude
+    for hit in hits:
+        if hit.end <= low or hit.start >= high:
+            return _topic_names()[hit.label]
+    return None
 
 
-def _trailing(sent: Span, attribution: Attribution) -> bool:
+def _trailing(sent: Span, attribution: Attribution, texts: list[str]) -> bool:
     """True when the speaker follows the words ('"...," he said Wednesday', "..., said X")."""
-    doc = sent.doc
     if attribution.start > attribution.verb:
         return True
-    rest = [t for t in doc[attribution.verb + 1 : sent.end] if t.is_alpha]
-    return len(rest) < _TRAILING_WORDS and attribution.start > sent.start + 1
+    if attribution.start <= sent.start + 1:
+        return False
+    alpha = 0
+    for word in texts[attribution.verb + 1 : sent.end]:
+        if word.isalpha():  # spaCy's `is_alpha`
+            alpha += 1
+            if alpha >= _TRAILING_WORDS:
+                return False
+    return True
 
 
 def position_span(
@@ -70,46 +93,49 @@ def position_span(
 ) -> tuple[int, int]:
     """Character span (absolute) of what `attribution`'s speaker says in `sent`: the clause
     after the verb ("said that ..."), or the words before a trailing speaker (`others`, all
-    attributions of the sentence, bound it)."""
+    attributions of the sentence, bound it).
+
+    Tokens are read from the per-document text/lower lists; spaCy's `is_title`/`is_punct`
+    flags are `str.istitle()` and `spacy.lang.lex_attrs.is_punct` of the token text."""
     doc = sent.doc
-    limit = load_rules("statements")["max_position_chars"]
-    if _trailing(sent, attribution):
+    texts, lowers = token_texts(doc), token_lowers(doc)
+    text = doc_text(doc)
+    sent_start, sent_end = sent.start, sent.end
+    sent_start_char = doc[sent_start].idx
+    sent_end_char = doc[sent_end - 1].idx + len(texts[sent_end - 1])  # `Span.end_char`
+    limit, skippable = _position_rules()
+    if _trailing(sent, attribution, texts):
         first = min(
-            (min(a.start, a.verb) for a in others if min(a.start, a.verb) > sent.start),
+            (min(a.start, a.verb) for a in others if min(a.start, a.verb) > sent_start),
             default=attribution.start,
         )
-        start, end = sent.start_char, doc[first].idx
+        start, end = sent_start_char, doc[first].idx
     else:
         after = attribution.verb + 1
         that = next(
-            (
-                i
-                for i in range(after, min(after + _THAT_WINDOW, sent.end))
-                if doc[i].lower_ == "that"
-            ),
+            (i for i in range(after, min(after + _THAT_WINDOW, sent_end)) if lowers[i] == "that"),
             None,
         )
-        skippable = frozenset(load_rules("statements")["before_that"])
         if that is not None and not all(
-            t.lower_ in skippable or t.is_title or t.is_punct for t in doc[after:that]
+            lowers[i] in skippable or texts[i].istitle() or is_punct(texts[i])
+            for i in range(after, that)
         ):
             that = None  # "said the veto was an error and that ...": the clause starts earlier
         if that is not None:
             after = that + 1
-        while after < sent.end and doc[after].lower_ in _LEAD_WORDS:
+        while after < sent_end and lowers[after] in _LEAD_WORDS:
             after += 1  # "said on Saturday he was ..."
-        start = doc[after].idx if after < sent.end else sent.end_char
-        end = sent.end_char
-        tail = sent.text.lower().rfind(", according to")
-        if tail > 0 and sent.start_char + tail > start:
-            end = sent.start_char + tail
+        start = doc[after].idx if after < sent_end else sent_end_char
+        end = sent_end_char
+        tail = text[sent_start_char:sent_end_char].lower().rfind(", according to")
+        if tail > 0 and sent_start_char + tail > start:
+            end = sent_start_char + tail
         following = [min(a.start, a.verb) for a in others if min(a.start, a.verb) > after]
         if following:  # "..., while the opposition says ...": the next speaker's words are theirs
             cut = min(following)
-            while cut > after and doc[cut - 1].lower_ in _JOINERS:
+            while cut > after and lowers[cut - 1] in _JOINERS:
                 cut -= 1
             end = min(end, doc[cut].idx)
-    text = doc_text(doc)
     while start < end and text[start] in _STRIP:
         start += 1
     while end > start and text[end - 1] in _STRIP:
