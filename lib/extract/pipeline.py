@@ -44,7 +44,7 @@ from lib.extract.sources import (
     verb_matcher,
 )
 from lib.extract.statements import position_span, topic_matcher, topic_of
-from lib.extract.text import Sentence, parse, sentences, token_texts
+from lib.extract.text import Sentence, parse, sentences, token_offsets
 from lib.extract.tolls import EARLIER, Toll, find_tolls, toll_matcher
 from lib.geography import resolve_place
 
@@ -141,8 +141,7 @@ class _ArticleExtractor:
         self.outlet = Speaker(article.outlet or "reporter", "reporter", False)
         memory = SpeakerMemory()
         self.attributions = [self._attributions(s, memory) for s in self.sentences]
-        self.char_starts: list[int] = self.doc.to_array("IDX").tolist()
-        self.texts = token_texts(self.doc)
+        self.char_starts, self.char_lengths = token_offsets(self.doc)
         self.records: list[dict[str, Any]] = []
         self._time_cache: dict[int, list[TimeMention]] = {}
         self._place_cache: dict[int, list[PlaceMention]] = {}
@@ -251,7 +250,7 @@ class _ArticleExtractor:
         self, kind: str, sentence: Sentence, start: int, end: int, claimed: _Claimed, **fields: Any
     ) -> dict[str, Any]:
         char_start = self.char_starts[start]
-        char_end = self.char_starts[end - 1] + len(self.texts[end - 1])
+        char_end = self.char_starts[end - 1] + self.char_lengths[end - 1]
         return self._record_chars(kind, sentence, char_start, char_end, claimed, **fields)
 
     def _record_chars(
@@ -367,12 +366,12 @@ class _ArticleExtractor:
         topic_hits = within(self.hits.topics, span.start, span.end)
         seen: set[str] = set()
         made = []
+        reach = load_rules("statements")["carry_sentences"]
         for att in atts:
             name = att.speaker.name
             if att.speaker.kind == "reporter" or name in seen or name in spoken:
                 continue
             topic = topic_of(topic_hits, (att.start, att.end))
-            reach = load_rules("statements")["carry_sentences"]
             carried = topic is None and last_topic is not None and index - last_topic[0] <= reach
             if topic is None and not carried:
                 continue
@@ -404,10 +403,9 @@ class _ArticleExtractor:
             tolls = self._tolls(index, carry)
             events = self._events(index, carry)
             statements = self._statements(index, tolls, events, last_topic)
-            keyword = topic_of(
-                within(self.hits.topics, sentence.span.start, sentence.span.end), (0, 0)
-            )
-            if statements and keyword:  # only a statement with its own keyword is carried on
+            # only a statement with its own keyword is carried on
+            span = sentence.span
+            if statements and topic_of(within(self.hits.topics, span.start, span.end), (0, 0)):
                 last_topic = (index, statements[-1]["topic"])
             self._advance(carry, index, tolls + events)
         return _dedupe(self.records, self.article.body_start)
