@@ -195,7 +195,7 @@ def _typed_column(values: list[Any], col: str, dtype: str) -> Any:
         column = np.empty(len(values), dtype=object)
         column[:] = [_as_list(v) for v in values]
         return column
-    if not {type(v) for v in values} - {type(None)} <= _PYTHON_TYPES[dtype]:
+    if not set(map(type, values)) - {type(None)} <= _PYTHON_TYPES[dtype]:
         return None
     if dtype.startswith("datetime"):  # day numbers: numpy converts date objects slowly
         days = [_NAT if v is None else v.toordinal() - _EPOCH_ORDINAL for v in values]
@@ -225,11 +225,11 @@ _PYTHON_TYPES: dict[str, set[type]] = {
 def _record_columns(records: list[Mapping[str, Any]]) -> dict[str, Any]:
     """Schema columns from records, column by column (pandas parses a list of dicts slowly)."""
     present = set().union(*(r.keys() for r in records)) if records else set()
+    rows = [list(map(r.get, COLUMNS)) for r in records]  # one C-level pass per record
+    columns = zip(*rows, strict=True) if rows else [()] * len(COLUMNS)
     out = {}
-    for col, dtype in SCHEMA.items():
-        values = [r.get(col) for r in records]
-        if col not in present:
-            values = [_DEFAULTS.get(col)] * len(records)
+    for col, dtype, values in zip(COLUMNS, SCHEMA.values(), columns, strict=True):
+        values = list(values) if col in present else [_DEFAULTS.get(col)] * len(records)
         typed = _typed_column(values, col, dtype)
         out[col] = typed if typed is not None else _coerce_column(pd.Series(values), col, dtype)
     return out
