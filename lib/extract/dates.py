@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from bisect import bisect_right
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 import dateparser
+from spacy.attrs import IDX, SPACY
 from spacy.tokens import Doc, Span
 
 from lib.extract.rules import load_rules
@@ -23,18 +25,31 @@ _COMMA_PENALTY = 5
 _YEAR = re.compile(r"\b\d{4}\b")
 _PARSE_BASE = datetime(2012, 12, 31)  # a leap year: any written month and day parse
 _DAY_NUMBER = re.compile(r"(?<!\d)\d{1,2}(?!\d)")
+_DAY = r"\d{1,2}(?!\d)"
+# What may come before the month, weekday or year that a pattern's match holds ("late on
+# Friday", "since mid-March", "4 May"): `_anchored_matches` starts its search that far (at
+# most) before the next such name.
+_DAY_TIMES = ("late", "early")
+_DAY_MARKERS = ("on", "last", "next", "by", "until", "till", "this", "coming", "before", "since")
+_WEEKDAY_LEAD = rf"\b(?:(?:{'|'.join(_DAY_TIMES)}) )?(?:({'|'.join(_DAY_MARKERS)}) )?"
+_SINCE_DATE_LEAD = r"\bsince (?:(?:mid|early|late)-? ?)?"
+_DATE_LEAD = rf"{_DAY} "  # "4 May"; "May 4" has the month first
+_MONTH_LEAD = r"\b(?:in|during|of|early|late|mid-?|since) "
+_YEAR_LEAD = r"\b(in|during|throughout|since|of) "
+_YEAR_NUMBER = r"(?:19|20)\d\d"
 
 
-@dataclass(frozen=True)
-class When:
+class When(NamedTuple):
+    """A resolved time (a named tuple: built thousands of times, a frozen dataclass's
+    `object.__setattr__` per field cost more than the rest of resolving)."""
+
     start: date | None
     end: date | None
     precision: str  # one of lib.claims.DATE_PRECISIONS
     cumulative: bool = False
 
 
-@dataclass(frozen=True)
-class TimeMention:
+class TimeMention(NamedTuple):
     start: int  # absolute token indices, end exclusive
     end: int
     when: When
@@ -59,7 +74,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     nouns = _alternation(r["conflict_nouns"])
     in_nouns = _alternation(r["conflict_in_nouns"])
     flags = re.IGNORECASE
-    day = r"\d{1,2}(?!\d)"
+    day = _DAY
     year = r"\d{4}"
     return {
         "conflict": re.compile(
@@ -73,29 +88,23 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             flags,
         ),
         "since_date": re.compile(
-            rf"\bsince (?:(?:mid|early|late)-? ?)?"
-            rf"((?:{months})\.?(?: {day})?(?:,? {year}| last year)?)",
+            rf"{_SINCE_DATE_LEAD}((?:{months})\.?(?: {day})?(?:,? {year}| last year)?)",
             flags,
         ),
         "date": re.compile(
             rf"\b(?:(?:{months})\.? {day}(?:st|nd|rd|th)?(?:,? {year})?"
-            rf"|{day} (?:{months})(?:,? {year})?)\b",
+            rf"|{_DATE_LEAD}(?:{months})(?:,? {year})?)\b",
             flags,
         ),
-        "month": re.compile(
-            rf"\b(?:in|during|of|early|late|mid-?|since) ((?:{months})(?:,? {year})?)\b", flags
-        ),
+        "month": re.compile(rf"{_MONTH_LEAD}((?:{months})(?:,? {year})?)\b", flags),
         "weekday": re.compile(
-            rf"\b(?:(?:late|early) )?(?:(on|last|next|by|until|till|this|coming|before|since) )?"
-            rf"({days})(?:'s)?(?: (?:night|morning|evening|afternoon))?\b",
+            rf"{_WEEKDAY_LEAD}({days})(?:'s)?(?: (?:night|morning|evening|afternoon))?\b",
             flags,
         ),
         "past_days": re.compile(
             r"\b(?:in|over|during|within) the (?:past|last|previous) (\w+) (days?|weeks?)\b", flags
         ),
-        "year": re.compile(
-            r"\b(in|during|throughout|since|of) ((?:19|20)\d\d)\b(?! \w+ ago)", flags
-        ),
+        "year": re.compile(rf"{_YEAR_LEAD}({_YEAR_NUMBER})\b(?! \w+ ago)", flags),
         "past_year": re.compile(r"\bthe ((?:19\d\d|200\d|2010))\b", flags),
         "year_word": re.compile(rf"\b(?:{_alternation(list(r['year_words']))})\b", flags),
         "same_day": re.compile(rf"\b(?:{_alternation(r['same_day'])})\b", flags),
@@ -185,7 +194,7 @@ def _weekday(match: re.Match[str], published: date | None) -> When | None:
 
 
 def _resolve(kind: str, match: re.Match[str], published: date | None) -> When | None:
-    conflict = date.fromisoformat(load_rules("dates")["conflict_start"])
+    conflict = _conflict_start()
     if kind in ("conflict", "conflict_in"):
         return When(conflict, published, "range", True) if published else None
     if kind == "weekday":
@@ -247,17 +256,87 @@ def _resolve(kind: str, match: re.Match[str], published: date | None) -> When | 
 def _gated_patterns() -> list[tuple[str, re.Pattern[str], tuple[str, ...]]]:
     """(kind, pattern, gate words) in priority order: earlier kinds win overlaps."""
     gates = _gates()
-    return [(kind, pattern, gates[kind]) for kind, pattern in _patterns().items()]
+    return [(kind, pattern, _shortest(gates[kind])) for kind, pattern in _patterns().items()]
+
+
+@functools.cache
+def _gate_words() -> tuple[str, ...]:
+    return tuple(dict.fromkeys(word for _, _, gate in _gated_patterns() for word in gate))
+
+
+@functools.cache
+def _presence_plan() -> list[tuple[str, tuple[str, ...]]]:
+    """(word, pieces) for the gate words and their pieces, shortest first: the pieces of a
+    word are the other words and the words of a phrase that it holds ("last week" holds
+    "last" and "week"). A word whose piece is absent from a text is absent too, without a
+    search through the text (most phrases are absent from most articles)."""
+    words = set(_gate_words())
+    words.update(part for word in _gate_words() for part in word.split(" ") if part)
+    order = sorted(words, key=lambda w: (len(w), w))
+    return [(w, tuple(o for o in order if len(o) < len(w) and o in w)) for w in order]
+
+
+def _shortest(gate: tuple[str, ...]) -> tuple[str, ...]:
+    """The gate without the words that hold another of its words ("jan." holds "jan",
+    "civil war" holds "war"): whether any word occurs is the same, with fewer tests."""
+    kept = [w for w in gate if not any(o != w and o in w for o in gate)]
+    return tuple(dict.fromkeys(kept))
+
+
+class _TimeIndex(NamedTuple):
+    """What `find_times` needs of a document, built once per document."""
+
+    text: str
+    kept: list[tuple[str, re.Pattern[str], tuple[str, ...]]]  # kinds whose gate is in the text
+    gates: list[tuple[str, ...]]  # the distinct gates of `kept` ("date" and "month" share
+    # one), each reduced to its words that occur in the document
+    gate_of: list[int]  # per kept kind: its gate's position in `gates`
+    token_starts: list[int]  # per token: its character offset
+    token_spaces: list[int]  # per token: 1 if a space follows it (in spaCy's token, too)
+    token_texts: list[str]
+
+
+def _time_index(doc: Doc) -> _TimeIndex:
+    index = doc.user_data.get("time_index")
+    if index is None:
+        index = doc.user_data["time_index"] = _build_index(doc)
+    return index
+
+
+def _build_index(doc: Doc) -> _TimeIndex:
+    text = doc_text(doc)
+    lower = text.lower()
+    present: dict[str, bool] = {}
+    for word, pieces in _presence_plan():
+        for piece in pieces:
+            if not present[piece]:
+                present[word] = False
+                break
+        else:
+            present[word] = word in lower
+    kept: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = []
+    gates: list[tuple[str, ...]] = []  # per distinct gate of a kept kind: its words in the text
+    gate_of: list[int] = []
+    seen: list[tuple[str, ...]] = []
+    for entry in _gated_patterns():
+        if not any(present[word] for word in entry[2]):
+            continue
+        kept.append(entry)
+        if entry[2] not in seen:
+            # A sentence's lower-case text is a piece of the document's, but for the
+            # context-dependent final sigma: an ASCII word absent from the document is
+            # absent from its sentences.
+            seen.append(entry[2])
+            gates.append(tuple(w for w in entry[2] if present[w] or not w.isascii()))
+        gate_of.append(seen.index(entry[2]))
+    offsets = doc.to_array([IDX, SPACY]).T.tolist()
+    return _TimeIndex(text, kept, gates, gate_of, offsets[0], offsets[1], token_texts(doc))
 
 
 def _patterns_in(doc: Doc) -> list[tuple[str, re.Pattern[str], tuple[str, ...]]]:
     """The gated patterns whose gate words occur somewhere in the document (judged once per
     document: most articles use few kinds of time expression)."""
-    if "time_patterns" not in doc.user_data:
-        lower = doc_text(doc).lower()
-        kept = [entry for entry in _gated_patterns() if _passes(entry[2], lower)]
-        doc.user_data["time_patterns"] = kept
-    return doc.user_data["time_patterns"]
+    return _time_index(doc).kept
 
 
 def _passes(gate: tuple[str, ...], lower: str) -> bool:
@@ -268,33 +347,128 @@ def _passes(gate: tuple[str, ...], lower: str) -> bool:
     return False
 
 
+@functools.cache
+def _anchors() -> dict[str, tuple[re.Pattern[str], int]]:
+    """Per kind whose matches hold a month, weekday or year: (that name's pattern, for
+    lower-case ASCII text; how many characters a match may start before the name)."""
+    r = load_rules("dates")
+    months = r["months"]
+    names = {
+        "since_date": (months, [_SINCE_DATE_LEAD]),
+        "date": (months, ["", _DATE_LEAD]),
+        "month": (months, [_MONTH_LEAD]),
+        "weekday": (r["weekdays"], [_WEEKDAY_LEAD]),
+    }
+    anchors = {
+        kind: (re.compile(_alternation(words)), max(_width(lead) for lead in leads))
+        for kind, (words, leads) in names.items()
+        if all(w.isascii() and w == w.lower() for w in words)
+    }
+    anchors["year"] = (re.compile(_YEAR_NUMBER), _width(_YEAR_LEAD))
+    return anchors
+
+
+def _width(lead: str) -> int:
+    """The most characters a regular expression matches (ignoring case)."""
+    return re._parser.parse(lead, re.IGNORECASE).getwidth()[1]
+
+
+def _anchored_matches(
+    pattern: re.Pattern[str], anchor: tuple[re.Pattern[str], int], text: str, lower: str
+) -> list[re.Match[str]]:
+    """`pattern.finditer(text)` for a pattern whose every match holds a name `anchor[0]`
+    finds in `lower` (the ASCII text in lower case: a name matched ignoring case is the name
+    in lower case) at most `anchor[1]` characters after the match's start: the search for the
+    next match starts that far before the next name, not at every word of the sentence."""
+    names, lead = anchor
+    found: list[re.Match[str]] = []
+    at = 0
+    while True:
+        name = names.search(lower, at)
+        if name is None:
+            return found
+        match = pattern.search(text, max(at, name.start() - lead))
+        if match is None:
+            return found
+        found.append(match)
+        at = match.end()
+
+
+@functools.cache
+def _conflict_start() -> date:
+    return date.fromisoformat(load_rules("dates")["conflict_start"])
+
+
 def find_times(sent: Span, published: date | None) -> list[TimeMention]:
     """Time expressions in one sentence, longest first where they overlap, in text order."""
-    doc = sent.doc
-    text = doc_text(doc)[sent.start_char : sent.end_char]
+    index = _time_index(sent.doc)
+    offset = sent.start_char
+    text = index.text[offset : sent.end_char]
     lower = text.lower()
+    opened: list[bool] = []
+    for gate in index.gates:  # only the gate words the document holds (_passes, inlined)
+        for word in gate:
+            if word in lower:
+                opened.append(True)
+                break
+        else:
+            opened.append(False)
     found: list[tuple[int, int, When]] = []
-    for kind, pattern, gate in _patterns_in(doc):
-        if not _passes(gate, lower):
+    anchors = _anchors() if text.isascii() else {}
+    for (kind, pattern, _), gate in zip(index.kept, index.gate_of, strict=True):
+        if not opened[gate]:
             continue
-        for match in pattern.finditer(text):
-            if any(s < match.end() and match.start() < e for s, e, _ in found):
+        anchor = anchors.get(kind)
+        if anchor is not None:
+            matches = _anchored_matches(pattern, anchor, text, lower)
+        else:
+            matches = pattern.finditer(text)
+        for match in matches:
+            s, e = match.span()
+            if found and any(fs < e and s < fe for fs, fe, _ in found):
                 continue
             when = _resolve(kind, match, published)
             if when is not None:
-                found.append((match.start(), match.end(), when))
+                found.append((s, e, when))
+    if not found:
+        return []
     mentions: list[TimeMention] = []
-    for s, e, when in sorted(found, key=lambda f: f[0]):
-        span = doc.char_span(sent.start_char + s, sent.start_char + e, alignment_mode="expand")
+    for s, e, when in sorted(found, key=_first):
+        span = _expand(index, offset + s, offset + e)
         if span is None:
             continue
-        if mentions and _continues_cumulative(mentions[-1], span.start, when):
+        first, last = span
+        if mentions and _continues_cumulative(mentions[-1], first, when):
             # "since the uprising began | in March 2011": the date names the start of the
             # running total, not a period of its own that a later count could take.
-            mentions[-1] = TimeMention(mentions[-1].start, span.end, mentions[-1].when)
+            mentions[-1] = TimeMention(mentions[-1].start, last, mentions[-1].when)
             continue
-        mentions.append(TimeMention(span.start, span.end, when))
+        mentions.append(TimeMention(first, last, when))
     return mentions
+
+
+def _first(found: tuple[int, int, When]) -> int:
+    return found[0]
+
+
+def _expand(index: _TimeIndex, start_char: int, end_char: int) -> tuple[int, int] | None:
+    """(start, end) of `doc.char_span(start_char, end_char, alignment_mode="expand")`, from
+    the token offsets (without building a Span)."""
+    starts = index.token_starts
+    start = bisect_right(starts, start_char) - 1
+    if start < 0 or start_char >= _reach(index, start):
+        return None
+    end = bisect_right(starts, end_char - 1) - 1
+    if end < 0 or end_char - 1 >= _reach(index, end):
+        return None
+    if start_char == starts[start] + len(index.token_texts[start]):
+        start += 1
+    return start, end + 1
+
+
+def _reach(index: _TimeIndex, i: int) -> int:
+    """Where token i ends, its trailing space included."""
+    return index.token_starts[i] + len(index.token_texts[i]) + index.token_spaces[i]
 
 
 def _continues_cumulative(previous: TimeMention, start: int, when: When) -> bool:
@@ -307,12 +481,14 @@ def _continues_cumulative(previous: TimeMention, start: int, when: When) -> bool
 def nearest_time(mentions: list[TimeMention], start: int, end: int, doc: Doc) -> TimeMention | None:
     """The time expression closest to tokens [start, end); a comma between counts extra, so
     "the deaths on Wednesday, at least 74 were killed ... on Tuesday" is Tuesday."""
-
-    def distance(m: TimeMention) -> int:
-        lo, hi = (m.end, start) if m.end <= start else (end, m.start)
-        commas = texts[lo:hi].count(",")
-        return max(hi - lo, 0) + _COMMA_PENALTY * commas
-
+    if len(mentions) < 2:  # most sentences have at most one: nothing to weigh
+        return mentions[0] if mentions else None
     texts = token_texts(doc)
-
-    return min(mentions, key=distance, default=None)
+    best: TimeMention | None = None
+    best_distance = 0
+    for m in mentions:  # the first of the nearest, as min() would pick
+        lo, hi = (m.end, start) if m.end <= start else (end, m.start)
+        distance = max(hi - lo, 0) + _COMMA_PENALTY * texts[lo:hi].count(",")
+        if best is None or distance < best_distance:
+            best, best_distance = m, distance
+    return best

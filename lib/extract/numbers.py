@@ -8,20 +8,25 @@ from __future__ import annotations
 
 import functools
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
+from itertools import compress
+from operator import itemgetter
+from typing import NamedTuple
 
-from spacy.tokens import Span
+from spacy.tokens import Doc, Span
 
 from lib.extract.rules import load_rules
 from lib.extract.text import token_lowers, token_texts
 
 _DIGITS = re.compile(r"^\d{1,3}(?:,\d{3})+$|^\d+(?:\.\d+)?$")
 _YEAR_RANGE = (1900, 2100)
+_FIRST = itemgetter(slice(0, 1))  # word -> word[:1]
 
 
-@dataclass(frozen=True)
-class NumberMention:
-    """A count in a sentence; token indices are absolute (doc) indices, `end` exclusive."""
+class NumberMention(NamedTuple):
+    """A count in a sentence; token indices are absolute (doc) indices, `end` exclusive.
+    (A named tuple: a frozen dataclass's construction costs several times more.)"""
 
     start: int  # first token, qualifier included
     end: int
@@ -47,6 +52,8 @@ class _Tables:
     max_qualifier: int
     max_vague: int
     starters: frozenset[str]  # words a spelled-out or vague count can start with
+    vague_first: frozenset[str]  # first words of the vague phrases
+    qualifier_last: frozenset[str]  # last words of the qualifier phrases
 
 
 @functools.cache
@@ -75,7 +82,15 @@ def _tables() -> _Tables:
             [*rules["units"], *rules["scales"], *rules["approximate_words"], "a", "an"]
             + [key[0] for key in vague]
         ),
+        vague_first=frozenset(key[0] for key in vague),
+        qualifier_last=frozenset(key[-1] for key in qualifiers if key),
     )
+
+
+@functools.lru_cache(maxsize=8192)
+def _digits_value(word: str) -> float | None:
+    """The value of a number written in digits ("9,000", "2.5"), else None."""
+    return float(word.replace(",", "")) if _DIGITS.match(word) else None
 
 
 def _parse_words(words: list[str], i: int, t: _Tables) -> tuple[int, int] | None:
@@ -103,15 +118,16 @@ def _parse_words(words: list[str], i: int, t: _Tables) -> tuple[int, int] | None
 
 def _parse_at(words: list[str], i: int, t: _Tables) -> tuple[int | None, int, int, int, str] | None:
     """(value, low, high, tokens used, implied qualifier) of the number at words[i], if any."""
-    for size in range(t.max_vague, 0, -1):
-        key = tuple(words[i : i + size])
-        if key in t.vague:
-            low, high = t.vague[key]
-            used = size + (1 if i + size < len(words) and words[i + size] == "of" else 0)
-            return None, low, high, used, "vague"
     w = words[i]
-    if _DIGITS.match(w):
-        value = float(w.replace(",", ""))
+    if w in t.vague_first:  # a vague phrase starts with one of these
+        for size in range(t.max_vague, 0, -1):
+            key = tuple(words[i : i + size])
+            if key in t.vague:
+                low, high = t.vague[key]
+                used = size + (1 if i + size < len(words) and words[i + size] == "of" else 0)
+                return None, low, high, used, "vague"
+    value = _digits_value(w)
+    if value is not None:
         used = 1
         if i + 1 < len(words) and words[i + 1] in t.scales:
             value *= t.scales[words[i + 1]]
@@ -139,6 +155,8 @@ def _parse_at(words: list[str], i: int, t: _Tables) -> tuple[int | None, int, in
 
 
 def _qualifier_before(words: list[str], i: int, t: _Tables) -> tuple[str, int] | None:
+    if i == 0 or words[i - 1] not in t.qualifier_last:
+        return None
     for size in range(min(t.max_qualifier, i), 0, -1):
         key = tuple(words[i - size : i])
         if key in t.qualifiers:
@@ -172,22 +190,43 @@ def _trap(
     return None
 
 
+def _number_starts(doc: Doc) -> list[int]:
+    """Indices of the document's tokens that can start a number (most words cannot: the
+    parser then skips them), found once per document."""
+    starts = doc.user_data.get("number_starts")
+    if starts is None:
+        starters = _tables().starters
+        lowers = token_lowers(doc)
+        # judged once per distinct word, then picked out, all without a Python-level loop:
+        # the words in `starters` or whose first character is a digit
+        words = set(lowers)
+        able = words & starters
+        able.update(compress(words, map(str.isdigit, map(_FIRST, words))))
+        starts = list(compress(range(len(lowers)), map(able.__contains__, lowers)))
+        doc.user_data["number_starts"] = starts
+    return starts
+
+
 def find_numbers(sent: Span) -> list[NumberMention]:
     """Every number mention in a sentence, left to right, traps flagged."""
-    t = _tables()
-    texts = token_texts(sent.doc)[sent.start : sent.end]
-    words = token_lowers(sent.doc)[sent.start : sent.end]
+    doc = sent.doc
     offset = sent.start
+    stop = sent.end
+    candidates = _number_starts(doc)
+    first = bisect_left(candidates, offset)
+    if first == len(candidates) or candidates[first] >= stop:
+        return []
+    t = _tables()
+    texts = token_texts(doc)[offset:stop]
+    words = token_lowers(doc)[offset:stop]
     found: list[NumberMention] = []
     i = 0
-    while i < len(words):
-        word = words[i]
-        if word not in t.starters and not word[:1].isdigit():
-            i += 1  # most words cannot start a number: skip the parser
-            continue
+    for candidate in candidates[first : bisect_left(candidates, stop, first)]:
+        if candidate - offset < i:
+            continue  # inside the number before
+        i = candidate - offset
         parsed = _parse_at(words, i, t)
         if parsed is None:
-            i += 1
             continue
         value, low, high, used, implied = parsed
         end = i + used
