@@ -178,7 +178,10 @@ def _weekday(match: re.Match[str], published: date | None) -> When | None:
     if published is None:
         return None
     marker = (match.group(1) or "").lower()
-    target = load_rules("dates")["weekdays"].index(match.group(2).lower())
+    weekdays = load_rules("dates")["weekdays"]
+    if match.group(2).lower() not in weekdays:
+        return None  # matched only case-insensitively, like "ſunday" (long s): not a weekday
+    target = weekdays.index(match.group(2).lower())
     if marker == "since":
         back = (published.weekday() - target) % 7 or 7
         return When(published - timedelta(days=back), published, "range")
