@@ -15,11 +15,10 @@ from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 import dateparser
-from spacy.attrs import IDX, SPACY
 from spacy.tokens import Doc, Span
 
 from lib.extract.rules import load_rules
-from lib.extract.text import doc_text, token_texts
+from lib.extract.text import doc_text, token_offsets, token_texts
 
 _COMMA_PENALTY = 5
 _YEAR = re.compile(r"\b\d{4}\b")
@@ -37,6 +36,12 @@ _DATE_LEAD = rf"{_DAY} "  # "4 May"; "May 4" has the month first
 _MONTH_LEAD = r"\b(?:in|during|of|early|late|mid-?|since) "
 _YEAR_LEAD = r"\b(in|during|throughout|since|of) "
 _YEAR_NUMBER = r"(?:19|20)\d\d"
+# How matches of some patterns start (in lower case): `_entries` looks for these first.
+_CONFLICT_START = "since "
+_CONFLICT_IN_START = r"(?:in|during|throughout|over the course of) (?:the|syria's) "
+_PAST_DAYS_START = r"(?:in|over|during|within) the (?:past|last|previous) "
+_PAST_YEAR_START = r"the (?:19|20)"
+_WORD_KINDS = ("same_day", "day_before", "last_week", "this_week", "weekend", "last_month")
 
 
 class When(NamedTuple):
@@ -78,13 +83,12 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     year = r"\d{4}"
     return {
         "conflict": re.compile(
-            rf"\bsince (?:the (?:start|beginning|outbreak|onset) of )?(?:the |an? )?"
+            rf"\b{_CONFLICT_START}(?:the (?:start|beginning|outbreak|onset) of )?(?:the |an? )?"
             rf"(?:[\w-]+ )?(?:{nouns})\b(?: (?:began|started|erupted|broke out))?",
             flags,
         ),
         "conflict_in": re.compile(
-            rf"\b(?:in|during|throughout|over the course of) (?:the|syria's) "
-            rf"(?:[\w-]+ ){{0,3}}?(?:{in_nouns})\b",
+            rf"\b{_CONFLICT_IN_START}(?:[\w-]+ ){{0,3}}?(?:{in_nouns})\b",
             flags,
         ),
         "since_date": re.compile(
@@ -101,9 +105,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             rf"{_WEEKDAY_LEAD}({days})(?:'s)?(?: (?:night|morning|evening|afternoon))?\b",
             flags,
         ),
-        "past_days": re.compile(
-            r"\b(?:in|over|during|within) the (?:past|last|previous) (\w+) (days?|weeks?)\b", flags
-        ),
+        "past_days": re.compile(rf"\b{_PAST_DAYS_START}(\w+) (days?|weeks?)\b", flags),
         "year": re.compile(rf"{_YEAR_LEAD}({_YEAR_NUMBER})\b(?! \w+ ago)", flags),
         "past_year": re.compile(r"\bthe ((?:19\d\d|200\d|2010))\b", flags),
         "year_word": re.compile(rf"\b(?:{_alternation(list(r['year_words']))})\b", flags),
@@ -177,14 +179,23 @@ def _count(word: str) -> int | None:
 def _weekday(match: re.Match[str], published: date | None) -> When | None:
     if published is None:
         return None
-    marker = (match.group(1) or "").lower()
+    dates = _weekday_dates((match.group(1) or "").lower(), match.group(2).lower(), published)
+    # a new When each time: the pipeline tells a claim's own time from the paragraph's by
+    # identity
+    return When(*dates) if dates is not None else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _weekday_dates(marker: str, name: str, published: date) -> tuple[date, date, str] | None:
+    """(start, end, precision) of a weekday after `marker` ("" if none) in an article of
+    `published` (cached: the same few weekdays and markers recur)."""
     weekdays = load_rules("dates")["weekdays"]
-    if match.group(2).lower() not in weekdays:
+    if name not in weekdays:
         return None  # matched only case-insensitively, like "ſunday" (long s): not a weekday
-    target = weekdays.index(match.group(2).lower())
+    target = weekdays.index(name)
     if marker == "since":
         back = (published.weekday() - target) % 7 or 7
-        return When(published - timedelta(days=back), published, "range")
+        return published - timedelta(days=back), published, "range"
     if marker in load_rules("dates")["future_markers"]:
         ahead = (target - published.weekday()) % 7 or 7
         day = published + timedelta(days=ahead)
@@ -193,7 +204,7 @@ def _weekday(match: re.Match[str], published: date | None) -> When | None:
         if marker == "last" and back == 0:
             back = 7
         day = published - timedelta(days=back)
-    return When(day, day, "day")
+    return day, day, "day"
 
 
 def _resolve(kind: str, match: re.Match[str], published: date | None) -> When | None:
@@ -295,8 +306,12 @@ class _TimeIndex(NamedTuple):
     # one), each reduced to its words that occur in the document
     gate_of: list[int]  # per kept kind: its gate's position in `gates`
     token_starts: list[int]  # per token: its character offset
-    token_spaces: list[int]  # per token: 1 if a space follows it (in spaCy's token, too)
-    token_texts: list[str]
+    token_lengths: list[int]  # per token: its length in characters
+    # per kept kind: (kind, pattern, name anchor and entry for ASCII text or None, gate
+    # position)
+    plan: list[
+        tuple[str, re.Pattern[str], tuple[re.Pattern[str], int] | None, re.Pattern[str] | None, int]
+    ]
 
 
 def _time_index(doc: Doc) -> _TimeIndex:
@@ -309,20 +324,20 @@ def _time_index(doc: Doc) -> _TimeIndex:
 def _build_index(doc: Doc) -> _TimeIndex:
     text = doc_text(doc)
     lower = text.lower()
-    present: dict[str, bool] = {}
+    present: set[str] = set()  # the gate words (and their pieces) that the text holds
     for word, pieces in _presence_plan():
         for piece in pieces:
-            if not present[piece]:
-                present[word] = False
-                break
+            if piece not in present:
+                break  # a word holding an absent piece is absent
         else:
-            present[word] = word in lower
+            if word in lower:
+                present.add(word)
     kept: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = []
     gates: list[tuple[str, ...]] = []  # per distinct gate of a kept kind: its words in the text
     gate_of: list[int] = []
     seen: list[tuple[str, ...]] = []
     for entry in _gated_patterns():
-        if not any(present[word] for word in entry[2]):
+        if present.isdisjoint(entry[2]):
             continue
         kept.append(entry)
         if entry[2] not in seen:
@@ -330,10 +345,15 @@ def _build_index(doc: Doc) -> _TimeIndex:
             # context-dependent final sigma: an ASCII word absent from the document is
             # absent from its sentences.
             seen.append(entry[2])
-            gates.append(tuple(w for w in entry[2] if present[w] or not w.isascii()))
+            gates.append(tuple(w for w in entry[2] if w in present or not w.isascii()))
         gate_of.append(seen.index(entry[2]))
-    offsets = doc.to_array([IDX, SPACY]).T.tolist()
-    return _TimeIndex(text, kept, gates, gate_of, offsets[0], offsets[1], token_texts(doc))
+    starts, lengths = token_offsets(doc)
+    anchors, entries = _anchors(), _entries()
+    plan = [
+        (kind, pattern, anchors.get(kind), entries.get(kind), gate)
+        for (kind, pattern, _), gate in zip(kept, gate_of, strict=True)
+    ]
+    return _TimeIndex(text, kept, gates, gate_of, starts, lengths, plan)
 
 
 def _patterns_in(doc: Doc) -> list[tuple[str, re.Pattern[str], tuple[str, ...]]]:
@@ -369,6 +389,44 @@ def _anchors() -> dict[str, tuple[re.Pattern[str], int]]:
     }
     anchors["year"] = (re.compile(_YEAR_NUMBER), _width(_YEAR_LEAD))
     return anchors
+
+
+@functools.cache
+def _entries() -> dict[str, re.Pattern[str]]:
+    """Per kind whose every match starts with a lower-case ASCII phrase: that phrase's pattern,
+    for lower-case ASCII text. The kind's own pattern opens with `\\b` and ignores case, which
+    keeps the regex engine from skipping ahead to a likely start: it tries every position."""
+    r = load_rules("dates")
+    entries = {
+        "conflict": _CONFLICT_START,
+        "conflict_in": _CONFLICT_IN_START,
+        "past_days": _PAST_DAYS_START,
+        "past_year": _PAST_YEAR_START,
+    }
+    for kind, words in [("year_word", list(r["year_words"]))] + [(k, r[k]) for k in _WORD_KINDS]:
+        if all(w and w.isascii() and w == w.lower() for w in words):
+            entries[kind] = _alternation(words)
+    return {kind: re.compile(entry) for kind, entry in entries.items()}
+
+
+def _entry_matches(
+    pattern: re.Pattern[str], entry: re.Pattern[str], text: str, lower: str
+) -> list[re.Match[str]]:
+    """`pattern.finditer(text)` for a pattern whose every match starts where `entry` matches
+    `lower` (the ASCII text in lower case): the pattern is tried only there."""
+    found: list[re.Match[str]] = []
+    at = 0
+    while True:
+        start = entry.search(lower, at)
+        if start is None:
+            return found
+        at = start.start()
+        match = pattern.match(text, at)
+        if match is None:
+            at += 1
+            continue
+        found.append(match)
+        at = max(match.end(), at + 1)
 
 
 def _width(lead: str) -> int:
@@ -416,14 +474,17 @@ def find_times(sent: Span, published: date | None) -> list[TimeMention]:
                 break
         else:
             opened.append(False)
+    if True not in opened:
+        return []  # most sentences: no gate word, no pattern to try
     found: list[tuple[int, int, When]] = []
-    anchors = _anchors() if text.isascii() else {}
-    for (kind, pattern, _), gate in zip(index.kept, index.gate_of, strict=True):
+    ascii_text = text.isascii()
+    for kind, pattern, anchor, entry, gate in index.plan:
         if not opened[gate]:
             continue
-        anchor = anchors.get(kind)
-        if anchor is not None:
+        if anchor is not None and ascii_text:
             matches = _anchored_matches(pattern, anchor, text, lower)
+        elif entry is not None and ascii_text:
+            matches = _entry_matches(pattern, entry, text, lower)
         else:
             matches = pattern.finditer(text)
         for match in matches:
@@ -435,12 +496,27 @@ def find_times(sent: Span, published: date | None) -> list[TimeMention]:
                 found.append((s, e, when))
     if not found:
         return []
+    if len(found) > 1:
+        found.sort(key=_first)
     mentions: list[TimeMention] = []
-    for s, e, when in sorted(found, key=_first):
-        span = _expand(index, offset + s, offset + e)
-        if span is None:
+    starts, lengths = index.token_starts, index.token_lengths
+    last_token = len(starts) - 1
+    size = len(index.text)
+    for s, e, when in found:
+        # (first, last) of `doc.char_span(offset + s, offset + e, alignment_mode="expand")`,
+        # from the token offsets (without building a Span). Token i reaches (its trailing
+        # space included) to the next token's start, the last token to the text's end.
+        start_char = offset + s
+        first = bisect_right(starts, start_char) - 1
+        if first < 0 or start_char >= (starts[first + 1] if first < last_token else size):
             continue
-        first, last = span
+        end_char = offset + e - 1
+        last = bisect_right(starts, end_char, first) - 1
+        if last < 0 or end_char >= (starts[last + 1] if last < last_token else size):
+            continue
+        if start_char == starts[first] + lengths[first]:
+            first += 1
+        last += 1
         if mentions and _continues_cumulative(mentions[-1], first, when):
             # "since the uprising began | in March 2011": the date names the start of the
             # running total, not a period of its own that a later count could take.
@@ -452,26 +528,6 @@ def find_times(sent: Span, published: date | None) -> list[TimeMention]:
 
 def _first(found: tuple[int, int, When]) -> int:
     return found[0]
-
-
-def _expand(index: _TimeIndex, start_char: int, end_char: int) -> tuple[int, int] | None:
-    """(start, end) of `doc.char_span(start_char, end_char, alignment_mode="expand")`, from
-    the token offsets (without building a Span)."""
-    starts = index.token_starts
-    start = bisect_right(starts, start_char) - 1
-    if start < 0 or start_char >= _reach(index, start):
-        return None
-    end = bisect_right(starts, end_char - 1) - 1
-    if end < 0 or end_char - 1 >= _reach(index, end):
-        return None
-    if start_char == starts[start] + len(index.token_texts[start]):
-        start += 1
-    return start, end + 1
-
-
-def _reach(index: _TimeIndex, i: int) -> int:
-    """Where token i ends, its trailing space included."""
-    return index.token_starts[i] + len(index.token_texts[i]) + index.token_spaces[i]
 
 
 def _continues_cumulative(previous: TimeMention, start: int, when: When) -> bool:

@@ -10,7 +10,7 @@ import functools
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
-from itertools import compress
+from itertools import compress, filterfalse
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -170,7 +170,7 @@ def _trap(
     """Why the number words[i:end] (qualifier from `start`) is not a head count, if it is not."""
     nxt = words[end] if end < len(words) else ""
     prev = words[start - 1] if start > 0 else ""
-    if nxt == "-" or nxt.startswith("-"):
+    if nxt.startswith("-"):
         return "compound"  # six-point plan, 12-year-old, 30-day
     if nxt in t.trap_next or nxt.endswith("%"):
         return f"unit:{nxt}"
@@ -181,7 +181,7 @@ def _trap(
     number = texts[i]
     if number.isdigit() and _YEAR_RANGE[0] <= int(number) <= _YEAR_RANGE[1] and end == i + 1:
         return "year"
-    if t.age_words.intersection(words[max(0, start - 3) : start]):
+    if not t.age_words.isdisjoint(words[max(0, start - 3) : start]):
         return "age"  # "aged 18", "aged between 18 and 40"
     if prev == "," and nxt == "," and start >= 2 and texts[start - 2][:1].isupper():
         return "age"  # "Ahmed Saleh, 34, was shot"
@@ -190,21 +190,38 @@ def _trap(
     return None
 
 
-def _number_starts(doc: Doc) -> list[int]:
+def number_starts(doc: Doc) -> list[int]:
     """Indices of the document's tokens that can start a number (most words cannot: the
-    parser then skips them), found once per document."""
+    parser then skips them), found once per document. "a" and "an" are among them (`tolls`
+    looks for a toll of one there)."""
     starts = doc.user_data.get("number_starts")
     if starts is None:
-        starters = _tables().starters
         lowers = token_lowers(doc)
-        # judged once per distinct word, then picked out, all without a Python-level loop:
-        # the words in `starters` or whose first character is a digit
-        words = set(lowers)
-        able = words & starters
-        able.update(compress(words, map(str.isdigit, map(_FIRST, words))))
+        # judged once per distinct word (and remembered across documents: most words recur),
+        # then picked out, all without a Python-level loop: the words in `starters` or whose
+        # first character is a digit
+        judged, able = _verdicts()
+        new = set(filterfalse(judged.__contains__, lowers))
+        if new:  # verdicts before the words: a word judged has its verdict in `able`
+            able.update(new.intersection(_tables().starters))
+            able.update(compress(new, map(str.isdigit, map(_FIRST, new))))
+            judged.update(new)
         starts = list(compress(range(len(lowers)), map(able.__contains__, lowers)))
         doc.user_data["number_starts"] = starts
     return starts
+
+
+_VERDICTS_LIMIT = 200_000  # distinct words remembered before starting afresh
+_verdicts_now: tuple[set[str], set[str]] = (set(), set())
+
+
+def _verdicts() -> tuple[set[str], set[str]]:
+    """(words judged so far, those among them that can start a number). Replaced, never
+    emptied, when full: a caller holding the old pair still sees consistent verdicts."""
+    global _verdicts_now
+    if len(_verdicts_now[0]) > _VERDICTS_LIMIT:
+        _verdicts_now = (set(), set())
+    return _verdicts_now
 
 
 def find_numbers(sent: Span) -> list[NumberMention]:
@@ -212,7 +229,7 @@ def find_numbers(sent: Span) -> list[NumberMention]:
     doc = sent.doc
     offset = sent.start
     stop = sent.end
-    candidates = _number_starts(doc)
+    candidates = number_starts(doc)
     first = bisect_left(candidates, offset)
     if first == len(candidates) or candidates[first] >= stop:
         return []

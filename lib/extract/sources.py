@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span
 
 from lib.extract.matching import Hit, phrase_matcher
 from lib.extract.rules import load_rules
-from lib.extract.text import doc_text, token_lowers, token_texts
+from lib.extract.text import doc_text, token_lowers, token_offsets, token_texts
 
 _MAX_NAME = 4
 _MAX_APPOSITION = 20
@@ -161,11 +161,13 @@ def _title_kind(text: str) -> str | None:
     return None
 
 
-def _doc_tokens(doc: Doc) -> tuple[list[str], list[str], str]:
-    """(token texts, token lower forms, document text), looked up once per document."""
+def _doc_tokens(doc: Doc) -> tuple[list[str], list[str], str, list[int]]:
+    """(token texts, token lower forms, document text, token character offsets), looked up
+    once per document."""
     tokens = doc.user_data.get("src_tokens")
     if tokens is None:
-        tokens = doc.user_data["src_tokens"] = (token_texts(doc), token_lowers(doc), doc_text(doc))
+        tokens = (token_texts(doc), token_lowers(doc), doc_text(doc), token_offsets(doc)[0])
+        doc.user_data["src_tokens"] = tokens
     return tokens
 
 
@@ -183,7 +185,7 @@ class _Finder:
         self.sent = sent
         self.first = sent.start  # the sentence's token range
         self.stop = sent.end
-        self.texts, self.lowers, self.text = _doc_tokens(doc)
+        self.texts, self.lowers, self.text, self.starts = _doc_tokens(doc)
         self.memory = memory
         self.aliases = aliases
         self.generic = generic
@@ -206,8 +208,8 @@ class _Finder:
         """`doc[start:end].text`: tokens and the spaces between them, without the last's."""
         if end <= start:
             return ""
-        doc = self.doc  # `Token.idx` of the two ends: cheaper than an offset list per document
-        return self.text[doc[start].idx : doc[end - 1].idx + len(self.texts[end - 1])]
+        starts = self.starts  # `Token.idx`, from the offsets shared per document
+        return self.text[starts[start] : starts[end - 1] + len(self.texts[end - 1])]
 
     # -- building blocks -------------------------------------------------------------
     def _extend_left(self, start: int, words: frozenset[str], names: bool = False) -> int:
@@ -500,10 +502,10 @@ def find_attributions(
         found.append(Attribution(left.speaker, left.start, left.end, start, left.text))
     if not found:
         return found
-    doc, text = finder.doc, finder.text
+    text, starts = finder.text, finder.starts
     kept = []
     for attribution in found:
-        if not _quoted(text, doc[attribution.start].idx):
+        if not _quoted(text, starts[attribution.start]):
             kept.append(attribution)
             memory.remember(attribution)
     return kept
