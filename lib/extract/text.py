@@ -223,7 +223,7 @@ def _is_furniture(line: str) -> bool:
     or lines matching a furniture pattern."""
     anchored, floating, ascii_patterns, max_words, max_split, ends = _furniture_rules()
     stripped = line.strip()
-    if ascii_patterns is not None and stripped.isascii():
+    if ascii_patterns is not None and (stripped.isascii() or _uncased_beyond_ascii(stripped)):
         lowered = stripped.lower()
         ascii_anchored, ascii_floating, starts = ascii_patterns
         if ascii_anchored.match(lowered):
@@ -239,6 +239,18 @@ def _is_furniture(line: str) -> bool:
     return stripped[-1:] not in ends and len(stripped.split(None, max_split)) <= max_words
 
 
+def _uncased_beyond_ascii(line: str) -> bool:
+    """Whether the line's non-ASCII characters ("“", "—", "…") have no case: lower-casing
+    leaves them as they are, and a case-insensitive ASCII pattern treats them as a
+    case-sensitive one does (the characters it folds onto ASCII letters, "ſ", "K", "ı", all
+    have a case)."""
+    extra = _ASCII_RUNS.sub("", line)
+    return extra.lower() == extra == extra.upper()
+
+
+_ASCII_RUNS = re.compile("[\x00-\x7f]+")
+
+
 @functools.cache
 def _furniture_rules() -> tuple[
     re.Pattern[str],
@@ -248,11 +260,12 @@ def _furniture_rules() -> tuple[
     int,
     str,
 ]:
-    """The (anchored, floating) furniture patterns; the same two for lower-cased ASCII lines,
-    case-sensitive (a case-insensitive search tests every position slowly), or None when a
-    pattern might match differently so; max_furniture_words; the sentence_end characters (a
-    string: an empty line's last character "" is "in" it). Between the word limit and
-    the characters, the most splits worth making to count a line's words (-1: all)."""
+    """The (anchored, floating) furniture patterns; the same two for lower-cased lines of
+    ASCII and uncased characters, case-sensitive (a case-insensitive search tests every
+    position slowly), or None when a pattern might match differently so; the strings a
+    floating match must begin with (None: unknown); max_furniture_words; the most splits
+    worth making to count a line's words (-1: all); the sentence_end characters (a string:
+    an empty line's last character "" is "in" it)."""
     rules = load_rules("text")
     max_words = rules["max_furniture_words"]
     # more than max_words words split max_words times leave max_words + 1 pieces
