@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import functools
 from collections.abc import Iterable, Mapping
+from itertools import repeat
 from typing import NamedTuple, TypeVar
 
 from spacy.matcher import PhraseMatcher
@@ -26,6 +27,7 @@ class Hit(NamedTuple):
 
 # Builds a Hit from a (start, end, label) tuple in C (`Hit(...)` runs a Python `__new__`).
 _as_hit = functools.partial(tuple.__new__, Hit)
+_tuple_new = tuple.__new__  # over `repeat(Hit)` and tuples: the same, without the partial
 
 # Match id -> label. An id is the hash of its label string, the same in every vocabulary.
 _LABELS: dict[int, str] = {}
@@ -58,19 +60,24 @@ def find(matcher: PhraseMatcher, doc: Doc, longest: bool = True) -> list[Hit]:
     matches = matcher(doc)
     if not matches:
         return []
+    # A PhraseMatcher yields each (id, start, end) once, by start then end (the labels of one
+    # span in hash order): the hits are built column-wise in C and put in order by a sort
+    # that only has the labels of a span to swap.
+    ids, starts, ends = zip(*matches, strict=True)
     labels = _LABELS
     try:
-        found = {(s, e, labels[m]) for m, s, e in matches}
+        names = list(map(labels.__getitem__, ids))
     except KeyError:
         strings = doc.vocab.strings
-        for m, _, _ in matches:
+        for m in ids:
             if m not in labels:
                 labels[m] = strings[m]
-        found = {(s, e, labels[m]) for m, s, e in matches}
-    hits = sorted(found)
+        names = list(map(labels.__getitem__, ids))
+    hits = list(zip(starts, ends, names, strict=True))
+    hits.sort()
     if longest and len(hits) > 1:
         hits = _longest(hits, len(doc))
-    return list(map(_as_hit, hits))
+    return list(map(_tuple_new, repeat(Hit, len(hits)), hits))  # `Hit`s, built in C
 
 
 def _longest(hits: list[tuple[int, int, str]], length: int) -> list[tuple[int, int, str]]:
@@ -102,7 +109,11 @@ def within(hits: list[T], start: int, end: int) -> list[T]:
         last = _bisect_left(hits, end, first, key=_start)
     if first == last:
         return []
-    return [h for h in hits[first:last] if h.end <= end]
+    found = hits[first:last]
+    for h in found:  # a loop here costs less than a comprehension's call
+        if h.end > end:  # a span that runs past `end`: rare
+            return [h for h in found if h.end <= end]
+    return found
 
 
 _bisect_left = bisect.bisect_left

@@ -52,10 +52,14 @@ class Where(NamedTuple):
         """The place as the article names it ("Houla", "al-Haffeh"; the whole country is
         "Syria"); governorate and point come from the gazetteer."""
         p = mention.place
-        name = p.name if p.precision == "country" else mention.text
-        return cls(name, p.governorate, None, p.lat, p.lon, p.precision, mention.text)
+        text = mention.text
+        name = p.name if p.precision == "country" else text
+        if cls is Where:  # built in C (the named tuple's `__new__` runs Python)
+            return _as_where((name, p.governorate, None, p.lat, p.lon, p.precision, text))
+        return cls(name, p.governorate, None, p.lat, p.lon, p.precision, text)
 
 
+_as_where = functools.partial(tuple.__new__, Where)
 UNKNOWN = Where(None, None, None, None, None, "unknown")
 NATIONWIDE = Where("Syria", None, None, None, None, "country", "Syria")
 

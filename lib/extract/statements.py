@@ -17,7 +17,7 @@ from spacy.tokens import Span
 from lib.extract.matching import Hit, phrase_matcher
 from lib.extract.rules import load_rules
 from lib.extract.sources import Attribution
-from lib.extract.text import doc_text, token_lowers, token_texts
+from lib.extract.text import doc_text, token_lowers, token_offsets, token_texts
 
 _TRAILING_WORDS = 3
 _THAT_WINDOW = 10  # "told U.N.-Arab League envoy Kofi Annan on Monday that ..."
@@ -100,16 +100,17 @@ def position_span(
     doc = sent.doc
     texts, lowers = token_texts(doc), token_lowers(doc)
     text = doc_text(doc)
+    idx, _ = token_offsets(doc)  # `Token.idx` of every token
     sent_start, sent_end = sent.start, sent.end
-    sent_start_char = doc[sent_start].idx
-    sent_end_char = doc[sent_end - 1].idx + len(texts[sent_end - 1])  # `Span.end_char`
+    sent_start_char = idx[sent_start]
+    sent_end_char = idx[sent_end - 1] + len(texts[sent_end - 1])  # `Span.end_char`
     limit, skippable = _position_rules()
     if _trailing(sent, attribution, texts):
         first = min(
             (min(a.start, a.verb) for a in others if min(a.start, a.verb) > sent_start),
             default=attribution.start,
         )
-        start, end = sent_start_char, doc[first].idx
+        start, end = sent_start_char, idx[first]
     else:
         after = attribution.verb + 1
         that = next(
@@ -125,7 +126,7 @@ def position_span(
             after = that + 1
         while after < sent_end and lowers[after] in _LEAD_WORDS:
             after += 1  # "said on Saturday he was ..."
-        start = doc[after].idx if after < sent_end else sent_end_char
+        start = idx[after] if after < sent_end else sent_end_char
         end = sent_end_char
         tail = text[sent_start_char:sent_end_char].lower().rfind(", according to")
         if tail > 0 and sent_start_char + tail > start:
@@ -135,7 +136,7 @@ def position_span(
             cut = min(following)
             while cut > after and lowers[cut - 1] in _JOINERS:
                 cut -= 1
-            end = min(end, doc[cut].idx)
+            end = min(end, idx[cut])
     while start < end and text[start] in _STRIP:
         start += 1
     while end > start and text[end - 1] in _STRIP:

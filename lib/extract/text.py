@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+from re import _constants, _parser  # type: ignore[attr-defined]
 from typing import NamedTuple
 
 import numpy as np
@@ -75,7 +76,7 @@ def _offset_array(doc: Doc) -> np.ndarray:
 def token_lowers(doc: Doc) -> list[str]:
     """Every token's lower-case text (spaCy's `lower_`), once per document."""
     if "token_lowers" not in doc.user_data:
-        doc.user_data["token_lowers"] = [t.lower() for t in token_texts(doc)]
+        doc.user_data["token_lowers"] = list(map(str.lower, token_texts(doc)))
     return doc.user_data["token_lowers"]
 
 
@@ -83,6 +84,16 @@ def token_lowers(doc: Doc) -> list[str]:
 def line_breaks(doc: Doc) -> Doc:
     """Start a sentence after a blank line, or after a line break that ends a short or
     punctuated line (wire copy puts one paragraph per line; hard-wrapped text does not)."""
+    marked = _line_break_starts(doc)
+    if marked:
+        sent_starts = doc.to_array(SENT_START)
+        sent_starts[marked] = 1
+        doc.from_array([SENT_START], sent_starts)
+    return doc
+
+
+def _line_break_starts(doc: Doc) -> list[int]:
+    """The tokens `line_breaks` marks as sentence starts."""
     ends = _sentence_end()
     text = doc_text(doc)
     starts, _ = token_offsets(doc)
@@ -97,11 +108,7 @@ def line_breaks(doc: Doc) -> Doc:
         blank = token.count("\n") + space.count("\n") > 1
         if blank or len(line) < _WRAP_WIDTH or (line and line[-1] in ends):
             marked.append(i + 1)
-    if marked:
-        sent_starts = doc.to_array(SENT_START)
-        sent_starts[marked] = 1
-        doc.from_array([SENT_START], sent_starts)
-    return doc
+    return marked
 
 
 @functools.cache
@@ -128,9 +135,17 @@ def punct_sentences(doc: Doc) -> Doc:
     a sentence starts at the first token after a sentence punctuation token that is neither
     such a token nor punctuation. Tokens already marked (by `line_breaks`) keep their mark;
     the others get 1 or -1. The stock component visits every token as a Python `Token`."""
-    length = len(doc)
-    if length == 0:
+    if len(doc) == 0:
         return doc
+    current = doc.to_array(SENT_START).view(np.int64)
+    sent_starts = np.where(current != 0, current, np.where(_punct_guesses(doc), 1, -1))
+    doc.from_array([SENT_START], sent_starts.view(np.uint64))
+    return doc
+
+
+def _punct_guesses(doc: Doc) -> np.ndarray:
+    """Where `punct_sentences` would start a sentence on a document with no marks."""
+    length = len(doc)
     texts = token_texts(doc)
     single = np.flatnonzero(_offset_array(doc)[:, 1] == 1).tolist()
     punct = {i for i in single if texts[i] in _PUNCT_CHARS}  # all are one character long
@@ -142,10 +157,7 @@ def punct_sentences(doc: Doc) -> Doc:
             i += 1
         if i < length:
             guessed[i] = True
-    current = doc.to_array(SENT_START).view(np.int64)
-    sent_starts = np.where(current != 0, current, np.where(guessed, 1, -1))
-    doc.from_array([SENT_START], sent_starts.view(np.uint64))
-    return doc
+    return guessed
 
 
 @functools.cache
@@ -172,9 +184,20 @@ def parse(text: str) -> Doc:
     nlp = get_nlp()
     doc = nlp.make_doc(text)
     doc.user_data["text"] = text
-    for _, component in nlp.pipeline:
+    pipeline = nlp.pipeline
+    if [component for _, component in pipeline] == _COMPONENTS and len(doc):
+        # `line_breaks` then `punct_sentences`, with one read and one write of the marks
+        current = doc.to_array(SENT_START).view(np.int64)
+        current[_line_break_starts(doc)] = 1
+        sent_starts = np.where(current != 0, current, np.where(_punct_guesses(doc), 1, -1))
+        doc.from_array([SENT_START], sent_starts.view(np.uint64))
+        return doc
+    for _, component in pipeline:
         doc = component(doc)
     return doc
+
+
+_COMPONENTS = [line_breaks, punct_sentences]
 
 
 @functools.cache
@@ -198,13 +221,151 @@ def _normalise(text: str) -> str:
 def _is_furniture(line: str) -> bool:
     """Captions, menu items and credits: short lines with no sentence-final punctuation,
     or lines matching a furniture pattern."""
-    rules = load_rules("text")
+    anchored, floating, ascii_patterns, max_words, max_split, ends = _furniture_rules()
     stripped = line.strip()
-    anchored, floating = _furniture_res()
-    if anchored.match(stripped) or floating.search(stripped):
+    if ascii_patterns is not None and (stripped.isascii() or _uncased_beyond_ascii(stripped)):
+        lowered = stripped.lower()
+        ascii_anchored, ascii_floating, starts = ascii_patterns
+        if ascii_anchored.match(lowered):
+            return True
+        # a floating match begins with one of `starts`: a substring test in C rules most out
+        if (starts is None or any(map(lowered.__contains__, starts))) and ascii_floating.search(
+            lowered
+        ):
+            return True
+    elif anchored.match(stripped) or floating.search(stripped):
         return True
-    words = len(stripped.split())
-    return words <= rules["max_furniture_words"] and stripped[-1:] not in rules["sentence_end"]
+    # the last character first: most lines are paragraphs that end a sentence
+    return stripped[-1:] not in ends and len(stripped.split(None, max_split)) <= max_words
+
+
+def _uncased_beyond_ascii(line: str) -> bool:
+    """Whether the line's non-ASCII characters ("“", "—", "…") have no case: lower-casing
+    leaves them as they are, and a case-insensitive ASCII pattern treats them as a
+    case-sensitive one does (the characters it folds onto ASCII letters, "ſ", "K", "ı", all
+    have a case)."""
+    extra = _ASCII_RUNS.sub("", line)
+    return extra.lower() == extra == extra.upper()
+
+
+_ASCII_RUNS = re.compile("[\x00-\x7f]+")
+
+
+@functools.cache
+def _furniture_rules() -> tuple[
+    re.Pattern[str],
+    re.Pattern[str],
+    tuple[re.Pattern[str], re.Pattern[str], tuple[str, ...] | None] | None,
+    float,
+    int,
+    str,
+]:
+    """The (anchored, floating) furniture patterns; the same two for lower-cased lines of
+    ASCII and uncased characters, case-sensitive (a case-insensitive search tests every
+    position slowly), or None when a pattern might match differently so; the strings a
+    floating match must begin with (None: unknown); max_furniture_words; the most splits
+    worth making to count a line's words (-1: all); the sentence_end characters (a string:
+    an empty line's last character "" is "in" it)."""
+    rules = load_rules("text")
+    max_words = rules["max_furniture_words"]
+    # more than max_words words split max_words times leave max_words + 1 pieces
+    max_split = max_words if isinstance(max_words, int) and max_words >= 0 else -1
+    anchored, floating = _furniture_res()
+    ascii_patterns = None
+    if _ascii_caseless(anchored.pattern) and _ascii_caseless(floating.pattern):
+        starts = _literal_starts(_parser.parse(floating.pattern, 0))
+        ascii_patterns = (re.compile(anchored.pattern), re.compile(floating.pattern), starts)
+    return anchored, floating, ascii_patterns, max_words, max_split, rules["sentence_end"]
+
+
+def _literal_starts(items) -> tuple[str, ...] | None:
+    """Strings one of which every match of the parsed (case-sensitive) pattern `items`
+    begins with: its leading characters, then those of each alternative or group that
+    follows them. None when a match may begin otherwise (then there is nothing to test)."""
+    head = ""
+    for op, av in items:
+        if op is _constants.LITERAL:
+            head += chr(av)
+            continue
+        if op is _constants.BRANCH:
+            alternatives = [_literal_starts(branch) for branch in av[1]]
+        elif op is _constants.SUBPATTERN and av[1] == 0 and av[2] == 0:
+            alternatives = [_literal_starts(av[3])]
+        else:
+            break
+        if any(a is None for a in alternatives):
+            break
+        return tuple(head + tail for a in alternatives for tail in a)  # type: ignore[union-attr]
+    return (head,) if head else None
+
+
+_CASELESS_AT = {
+    _constants.AT_BEGINNING,
+    _constants.AT_BEGINNING_STRING,
+    _constants.AT_END,
+    _constants.AT_END_STRING,
+    _constants.AT_BOUNDARY,
+    _constants.AT_NON_BOUNDARY,
+}
+
+
+def _ascii_caseless(pattern: str) -> bool:
+    """Whether `pattern` matches an ASCII string case-insensitively exactly where it matches
+    the string lower-cased case-sensitively: it is built only of ASCII characters that are
+    not upper-case (alone, negated, in sets and ranges), the categories (\\d, \\s, \\w and
+    their negations: lower-casing ASCII keeps a character in each), any character, groups
+    without flags, alternatives, repeats, lookarounds and the anchors. Any other construct
+    (a back reference, inline flags, ...) answers False, and the slow path stays in use."""
+    try:
+        parsed = _parser.parse(pattern, 0)
+    except re.error:
+        return False
+    if parsed.state.flags != _constants.SRE_FLAG_UNICODE:
+        return False
+
+    def plain(code: int) -> bool:
+        return code < 128 and not chr(code).isupper()
+
+    def safe(items) -> bool:
+        for op, av in items:
+            if op in (_constants.LITERAL, _constants.NOT_LITERAL):
+                ok = plain(av)
+            elif op is _constants.ANY:
+                ok = True
+            elif op is _constants.AT:
+                ok = av in _CASELESS_AT
+            elif op is _constants.IN:
+                ok = all(
+                    kind in (_constants.NEGATE, _constants.CATEGORY)
+                    or (kind is _constants.LITERAL and plain(value))
+                    or (
+                        kind is _constants.RANGE
+                        and value[1] < 128
+                        and not any(chr(c).isupper() for c in range(value[0], value[1] + 1))
+                    )
+                    for kind, value in av
+                )
+            elif op is _constants.SUBPATTERN:
+                ok = av[1] == 0 and av[2] == 0 and safe(av[3])
+            elif op is _constants.BRANCH:
+                ok = all(safe(branch) for branch in av[1])
+            elif op in (
+                _constants.MAX_REPEAT,
+                _constants.MIN_REPEAT,
+                _constants.POSSESSIVE_REPEAT,
+            ):
+                ok = safe(av[2])
+            elif op in (_constants.ASSERT, _constants.ASSERT_NOT):
+                ok = safe(av[1])
+            elif op is _constants.ATOMIC_GROUP:
+                ok = safe(av)
+            else:
+                ok = False
+            if not ok:
+                return False
+        return True
+
+    return safe(parsed)
 
 
 def _line_is_furniture(text: str, start: int, end: int, known: dict[int, bool]) -> bool:
@@ -241,7 +402,11 @@ def sentences(doc: Doc, body_start: int) -> list[Sentence]:
         previous_end = end
         headline = start < body_start
         sentence = raw.strip()  # text[start:end]
-        key = " ".join(sentence.lower().split())  # `_normalise`
+        key = sentence.lower()
+        if not key.isprintable() or "  " in key or key[0] == " " or key[-1] == " ":
+            # `_normalise`: with no whitespace but single spaces between words (a space is
+            # the only printable whitespace character), it would change nothing
+            key = " ".join(key.split())
         if key in seen or (not headline and _line_is_furniture(text, start, end, furniture)):
             continue
         seen.add(key)
@@ -249,22 +414,26 @@ def sentences(doc: Doc, body_start: int) -> list[Sentence]:
         # whitespace, so they fall in the text of a token
         first = _bisect_right(starts, start) - 1
         span = Span(doc, first, _bisect_right(starts, end - 1, first))
-        kept.append(Sentence(span, start, end, sentence, paragraph, headline))
+        kept.append(_as_sentence((span, start, end, sentence, paragraph, headline)))
     return kept
 
 
 _bisect_right = bisect.bisect_right
+_as_sentence = functools.partial(tuple.__new__, Sentence)  # `Sentence(...)`, built in C
 
 
 def _sentence_chars(doc: Doc) -> list[tuple[int, int]]:
     """(start_char, end_char) of each of `doc.sents`, from the sentence starts (a `Span`
     per sentence and its `.text`, which joins every token, cost more than the rest)."""
-    if len(doc) == 0:
+    length = len(doc)
+    if length == 0:
         return []
-    if not doc.has_annotation("SENT_START"):
+    values = doc.to_array(SENT_START)[1:]
+    # `doc.has_annotation("SENT_START")`, which visits every token in a generator
+    if not (length == 1 or "sents" in doc.user_hooks or values.any()):
         return [(s.start_char, s.end_char) for s in doc.sents]  # raises like `doc.sents`
     starts, lengths = token_offsets(doc)
-    breaks = np.flatnonzero(doc.to_array(SENT_START)[1:] == 1).tolist()  # token i + 1 starts one
+    breaks = np.flatnonzero(values == 1).tolist()  # token i + 1 starts a sentence
     firsts = [0, *(i + 1 for i in breaks)]
-    lasts = [*breaks, len(doc) - 1]
+    lasts = [*breaks, length - 1]
     return [(starts[f], starts[t] + lengths[t]) for f, t in zip(firsts, lasts, strict=True)]
