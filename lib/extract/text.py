@@ -11,7 +11,6 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from re import _constants, _parser  # type: ignore[attr-defined]
 from typing import NamedTuple
 
 import numpy as np
@@ -221,49 +220,17 @@ def _normalise(text: str) -> str:
 def _is_furniture(line: str) -> bool:
     """Captions, menu items and credits: short lines with no sentence-final punctuation,
     or lines matching a furniture pattern."""
-    anchored, floating, ascii_patterns, max_words, max_split, ends = _furniture_rules()
+    anchored, floating, max_words, max_split, ends = _furniture_rules()
     stripped = line.strip()
-    if ascii_patterns is not None and (stripped.isascii() or _uncased_beyond_ascii(stripped)):
-        lowered = stripped.lower()
-        ascii_anchored, ascii_floating, starts = ascii_patterns
-        if ascii_anchored.match(lowered):
-            return True
-        # a floating match begins with one of `starts`: a substring test in C rules most out
-        if (starts is None or any(map(lowered.__contains__, starts))) and ascii_floating.search(
-            lowered
-        ):
-            return True
-    elif anchored.match(stripped) or floating.search(stripped):
+    if anchored.match(stripped) or floating.search(stripped):
         return True
     # the last character first: most lines are paragraphs that end a sentence
     return stripped[-1:] not in ends and len(stripped.split(None, max_split)) <= max_words
 
 
-def _uncased_beyond_ascii(line: str) -> bool:
-    """Whether the line's non-ASCII characters ("“", "—", "…") have no case: lower-casing
-    leaves them as they are, and a case-insensitive ASCII pattern treats them as a
-    case-sensitive one does (the characters it folds onto ASCII letters, "ſ", "K", "ı", all
-    have a case)."""
-    extra = _ASCII_RUNS.sub("", line)
-    return extra.lower() == extra == extra.upper()
-
-
-_ASCII_RUNS = re.compile("[\x00-\x7f]+")
-
-
 @functools.cache
-def _furniture_rules() -> tuple[
-    re.Pattern[str],
-    re.Pattern[str],
-    tuple[re.Pattern[str], re.Pattern[str], tuple[str, ...] | None] | None,
-    float,
-    int,
-    str,
-]:
-    """The (anchored, floating) furniture patterns; the same two for lower-cased lines of
-    ASCII and uncased characters, case-sensitive (a case-insensitive search tests every
-    position slowly), or None when a pattern might match differently so; the strings a
-    floating match must begin with (None: unknown); max_furniture_words; the most splits
+def _furniture_rules() -> tuple[re.Pattern[str], re.Pattern[str], float, int, str]:
+    """The (anchored, floating) furniture patterns; max_furniture_words; the most splits
     worth making to count a line's words (-1: all); the sentence_end characters (a string:
     an empty line's last character "" is "in" it)."""
     rules = load_rules("text")
@@ -271,101 +238,7 @@ def _furniture_rules() -> tuple[
     # more than max_words words split max_words times leave max_words + 1 pieces
     max_split = max_words if isinstance(max_words, int) and max_words >= 0 else -1
     anchored, floating = _furniture_res()
-    ascii_patterns = None
-    if _ascii_caseless(anchored.pattern) and _ascii_caseless(floating.pattern):
-        starts = _literal_starts(_parser.parse(floating.pattern, 0))
-        ascii_patterns = (re.compile(anchored.pattern), re.compile(floating.pattern), starts)
-    return anchored, floating, ascii_patterns, max_words, max_split, rules["sentence_end"]
-
-
-def _literal_starts(items) -> tuple[str, ...] | None:
-    """Strings one of which every match of the parsed (case-sensitive) pattern `items`
-    begins with: its leading characters, then those of each alternative or group that
-    follows them. None when a match may begin otherwise (then there is nothing to test)."""
-    head = ""
-    for op, av in items:
-        if op is _constants.LITERAL:
-            head += chr(av)
-            continue
-        if op is _constants.BRANCH:
-            alternatives = [_literal_starts(branch) for branch in av[1]]
-        elif op is _constants.SUBPATTERN and av[1] == 0 and av[2] == 0:
-            alternatives = [_literal_starts(av[3])]
-        else:
-            break
-        if any(a is None for a in alternatives):
-            break
-        return tuple(head + tail for a in alternatives for tail in a)  # type: ignore[union-attr]
-    return (head,) if head else None
-
-
-_CASELESS_AT = {
-    _constants.AT_BEGINNING,
-    _constants.AT_BEGINNING_STRING,
-    _constants.AT_END,
-    _constants.AT_END_STRING,
-    _constants.AT_BOUNDARY,
-    _constants.AT_NON_BOUNDARY,
-}
-
-
-def _ascii_caseless(pattern: str) -> bool:
-    """Whether `pattern` matches an ASCII string case-insensitively exactly where it matches
-    the string lower-cased case-sensitively: it is built only of ASCII characters that are
-    not upper-case (alone, negated, in sets and ranges), the categories (\\d, \\s, \\w and
-    their negations: lower-casing ASCII keeps a character in each), any character, groups
-    without flags, alternatives, repeats, lookarounds and the anchors. Any other construct
-    (a back reference, inline flags, ...) answers False, and the slow path stays in use."""
-    try:
-        parsed = _parser.parse(pattern, 0)
-    except re.error:
-        return False
-    if parsed.state.flags != _constants.SRE_FLAG_UNICODE:
-        return False
-
-    def plain(code: int) -> bool:
-        return code < 128 and not chr(code).isupper()
-
-    def safe(items) -> bool:
-        for op, av in items:
-            if op in (_constants.LITERAL, _constants.NOT_LITERAL):
-                ok = plain(av)
-            elif op is _constants.ANY:
-                ok = True
-            elif op is _constants.AT:
-                ok = av in _CASELESS_AT
-            elif op is _constants.IN:
-                ok = all(
-                    kind in (_constants.NEGATE, _constants.CATEGORY)
-                    or (kind is _constants.LITERAL and plain(value))
-                    or (
-                        kind is _constants.RANGE
-                        and value[1] < 128
-                        and not any(chr(c).isupper() for c in range(value[0], value[1] + 1))
-                    )
-                    for kind, value in av
-                )
-            elif op is _constants.SUBPATTERN:
-                ok = av[1] == 0 and av[2] == 0 and safe(av[3])
-            elif op is _constants.BRANCH:
-                ok = all(safe(branch) for branch in av[1])
-            elif op in (
-                _constants.MAX_REPEAT,
-                _constants.MIN_REPEAT,
-                _constants.POSSESSIVE_REPEAT,
-            ):
-                ok = safe(av[2])
-            elif op in (_constants.ASSERT, _constants.ASSERT_NOT):
-                ok = safe(av[1])
-            elif op is _constants.ATOMIC_GROUP:
-                ok = safe(av)
-            else:
-                ok = False
-            if not ok:
-                return False
-        return True
-
-    return safe(parsed)
+    return anchored, floating, max_words, max_split, rules["sentence_end"]
 
 
 def _line_is_furniture(text: str, start: int, end: int, known: dict[int, bool]) -> bool:
