@@ -212,6 +212,8 @@ def _typed_column(values: list[Any], col: str, dtype: str) -> Any:
     return pd.arrays.ArrowStringArray(pa.array(values, pa.large_string()), dtype=_STRING)
 
 
+_STRING_COLUMNS = tuple(c for c, t in SCHEMA.items() if t == "string")
+_TEXT_OR_NULL = {str, type(None)}
 _STRING = pd.StringDtype("pyarrow")  # the schema's "string" dtype, built once
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _NAT = np.iinfo(np.int64).min  # NaT's integer value
@@ -229,12 +231,27 @@ def _record_columns(records: list[Mapping[str, Any]]) -> dict[str, Any]:
     present = set().union(*(r.keys() for r in records)) if records else set()
     rows = [list(map(r.get, COLUMNS)) for r in records]  # one C-level pass per record
     columns = zip(*rows, strict=True) if rows else [()] * len(COLUMNS)
+    raw = {
+        col: list(values) if col in present else [_DEFAULTS.get(col)] * len(records)
+        for col, values in zip(COLUMNS, columns, strict=True)
+    }
+    strings = _string_columns(raw, len(records))
     out = {}
-    for col, dtype, values in zip(COLUMNS, SCHEMA.values(), columns, strict=True):
-        values = list(values) if col in present else [_DEFAULTS.get(col)] * len(records)
-        typed = _typed_column(values, col, dtype)
-        out[col] = typed if typed is not None else _coerce_column(pd.Series(values), col, dtype)
+    for col, dtype in SCHEMA.items():
+        typed = strings[col] if col in strings else _typed_column(raw[col], col, dtype)
+        out[col] = typed if typed is not None else _coerce_column(pd.Series(raw[col]), col, dtype)
     return out
+
+
+def _string_columns(raw: dict[str, list[Any]], rows: int) -> dict[str, Any]:
+    """The string columns whose values are all text or null, cut from one Arrow array: one
+    conversion for all of them instead of one per column (a claim frame has 19)."""
+    names = [c for c in _STRING_COLUMNS if set(map(type, raw[c])) <= _TEXT_OR_NULL]
+    joined = pa.array([v for c in names for v in raw[c]], pa.large_string())
+    return {
+        col: pd.arrays.ArrowStringArray(joined.slice(i * rows, rows), dtype=_STRING)
+        for i, col in enumerate(names)
+    }
 
 
 def coerce_claims(data: pd.DataFrame | Iterable[Mapping[str, Any]]) -> pd.DataFrame:
