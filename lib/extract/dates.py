@@ -356,20 +356,6 @@ def _build_index(doc: Doc) -> _TimeIndex:
     return _TimeIndex(text, kept, gates, gate_of, starts, lengths, plan)
 
 
-def _patterns_in(doc: Doc) -> list[tuple[str, re.Pattern[str], tuple[str, ...]]]:
-    """The gated patterns whose gate words occur somewhere in the document (judged once per
-    document: most articles use few kinds of time expression)."""
-    return _time_index(doc).kept
-
-
-def _passes(gate: tuple[str, ...], lower: str) -> bool:
-    """Whether any gate word occurs (a plain loop: a generator costs more than the tests)."""
-    for word in gate:  # noqa: SIM110 (any() with a generator is slower here)
-        if word in lower:
-            return True
-    return False
-
-
 @functools.cache
 def _anchors() -> dict[str, tuple[re.Pattern[str], int]]:
     """Per kind whose matches hold a month, weekday or year: (that name's pattern, for
@@ -467,7 +453,7 @@ def find_times(sent: Span, published: date | None) -> list[TimeMention]:
     text = index.text[offset : sent.end_char]
     lower = text.lower()
     opened: list[bool] = []
-    for gate in index.gates:  # only the gate words the document holds (_passes, inlined)
+    for gate in index.gates:  # only the gate words the document holds
         for word in gate:
             if word in lower:
                 opened.append(True)
