@@ -307,11 +307,8 @@ class _TimeIndex(NamedTuple):
     gate_of: list[int]  # per kept kind: its gate's position in `gates`
     token_starts: list[int]  # per token: its character offset
     token_lengths: list[int]  # per token: its length in characters
-    # per kept kind: (kind, pattern, name anchor and entry for ASCII text or None, gate
-    # position)
-    plan: list[
-        tuple[str, re.Pattern[str], tuple[re.Pattern[str], int] | None, re.Pattern[str] | None, int]
-    ]
+    # per kept kind: (kind, pattern, its anchor for ASCII text or None, gate position)
+    plan: list[tuple[str, re.Pattern[str], tuple[re.Pattern[str], int] | None, int]]
 
 
 def _time_index(doc: Doc) -> _TimeIndex:
@@ -348,9 +345,9 @@ def _build_index(doc: Doc) -> _TimeIndex:
             gates.append(tuple(w for w in entry[2] if w in present or not w.isascii()))
         gate_of.append(seen.index(entry[2]))
     starts, lengths = token_offsets(doc)
-    anchors, entries = _anchors(), _entries()
+    anchors = _anchors()
     plan = [
-        (kind, pattern, anchors.get(kind), entries.get(kind), gate)
+        (kind, pattern, anchors.get(kind), gate)
         for (kind, pattern, _), gate in zip(kept, gate_of, strict=True)
     ]
     return _TimeIndex(text, kept, gates, gate_of, starts, lengths, plan)
@@ -358,8 +355,9 @@ def _build_index(doc: Doc) -> _TimeIndex:
 
 @functools.cache
 def _anchors() -> dict[str, tuple[re.Pattern[str], int]]:
-    """Per kind whose matches hold a month, weekday or year: (that name's pattern, for
-    lower-case ASCII text; how many characters a match may start before the name)."""
+    """Per kind whose matches hold a month, weekday or year, or start with a known phrase
+    (`_entries`): (that name's or phrase's pattern, for lower-case ASCII text; how many
+    characters a match may start before it)."""
     r = load_rules("dates")
     months = r["months"]
     names = {
@@ -374,6 +372,7 @@ def _anchors() -> dict[str, tuple[re.Pattern[str], int]]:
         if all(w.isascii() and w == w.lower() for w in words)
     }
     anchors["year"] = (re.compile(_YEAR_NUMBER), _width(_YEAR_LEAD))
+    anchors.update((kind, (entry, 0)) for kind, entry in _entries().items())
     return anchors
 
 
@@ -393,26 +392,6 @@ def _entries() -> dict[str, re.Pattern[str]]:
         if all(w and w.isascii() and w == w.lower() for w in words):
             entries[kind] = _alternation(words)
     return {kind: re.compile(entry) for kind, entry in entries.items()}
-
-
-def _entry_matches(
-    pattern: re.Pattern[str], entry: re.Pattern[str], text: str, lower: str
-) -> list[re.Match[str]]:
-    """`pattern.finditer(text)` for a pattern whose every match starts where `entry` matches
-    `lower` (the ASCII text in lower case): the pattern is tried only there."""
-    found: list[re.Match[str]] = []
-    at = 0
-    while True:
-        start = entry.search(lower, at)
-        if start is None:
-            return found
-        at = start.start()
-        match = pattern.match(text, at)
-        if match is None:
-            at += 1
-            continue
-        found.append(match)
-        at = max(match.end(), at + 1)
 
 
 def _width(lead: str) -> int:
@@ -464,13 +443,11 @@ def find_times(sent: Span, published: date | None) -> list[TimeMention]:
         return []  # most sentences: no gate word, no pattern to try
     found: list[tuple[int, int, When]] = []
     ascii_text = text.isascii()
-    for kind, pattern, anchor, entry, gate in index.plan:
+    for kind, pattern, anchor, gate in index.plan:
         if not opened[gate]:
             continue
         if anchor is not None and ascii_text:
             matches = _anchored_matches(pattern, anchor, text, lower)
-        elif entry is not None and ascii_text:
-            matches = _entry_matches(pattern, entry, text, lower)
         else:
             matches = pattern.finditer(text)
         for match in matches:
