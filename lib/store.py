@@ -15,7 +15,7 @@ import os
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -26,9 +26,17 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from lib.articles import Article, LoadError, read_articles
-from lib.claims import SCHEMA, coerce_claims, empty_claims, validate_claims
+from lib.claims import (
+    ARROW_SCHEMA,
+    SCHEMA,
+    claims_frame,
+    coerce_claims,
+    frame_batch,
+    validate_claims,
+)
 from lib.corrections import (
     CORRECTION_COLUMNS,
     REJECTED,
@@ -53,7 +61,8 @@ HOLD_S = 1.0
 YIELD_S = 0.05
 POLL_S = 0.02
 
-Extract = Callable[[Article], pd.DataFrame]
+# An extractor returns a checked Arrow batch (the real one) or a claim frame (injected ones).
+Extract = Callable[[Article], pa.RecordBatch | pd.DataFrame]
 Progress = Callable[[Article, str], None]  # called after each article with its outcome
 
 _SQL_TYPES = {
@@ -63,14 +72,6 @@ _SQL_TYPES = {
     "datetime64[s]": "DATE",
     "bool": "BOOLEAN",
     "object": "VARCHAR[]",
-}
-_ARROW_TYPES = {
-    "string": pa.string(),
-    "Int64": pa.int64(),
-    "float64": pa.float64(),
-    "datetime64[s]": pa.date32(),
-    "bool": pa.bool_(),
-    "object": pa.list_(pa.string()),
 }
 # `corrected` is computed on read from the corrections table, never stored.
 CLAIM_COLUMNS = [c for c in SCHEMA if c != "corrected"]
@@ -147,38 +148,50 @@ def content_hash(text: str) -> str:
 def _default_extractor(extract: Extract | None, version: str | None) -> tuple[Extract, str]:
     """The real extractor unless one is injected (tests, re-runs with a changed rule)."""
     if extract is None:
-        from lib.extract import EXTRACTOR_VERSION, extract_article
+        from lib.extract import EXTRACTOR_VERSION, extract_batch
 
-        return extract_article, version or EXTRACTOR_VERSION
+        return extract_batch, version or EXTRACTOR_VERSION
     if version is None:
         raise ValueError("an injected extractor needs an explicit version")
     return extract, version
 
 
-def extract_claims(article: Article, extract: Extract, version: str) -> pd.DataFrame:
-    """Run the extractor on one article and return a valid claim frame, or raise ValueError.
+def extract_claims(article: Article, extract: Extract, version: str) -> pa.RecordBatch:
+    """Run the extractor on one article and return its valid claims as Arrow, or raise
+    ValueError. The real extractor's batch is checked already; a frame from an injected one is
+    coerced and checked here.
 
     Refuses the whole article on any invalid claim: storing half an article would hide the
     problem, and the reason is reported to the user instead.
     """
     try:
-        frame = extract(article)
-        exact = list(frame.columns) == list(SCHEMA) and all(
-            str(t) == SCHEMA[c] for c, t in frame.dtypes.items()
-        )
-        frame = frame.copy() if exact else coerce_claims(frame)  # coercion costs ~7 ms
+        result = extract(article)
+        if not isinstance(result, pa.RecordBatch):
+            result = _checked_batch(result)
     except Exception as exc:
         raise ValueError(f"extraction failed: {type(exc).__name__}: {exc}") from exc
-    frame["extractor_version"] = frame["extractor_version"].fillna(version)
-    frame["corrected"] = False
-    foreign = frame["article_id"] != article.article_id
-    if foreign.any():
+    ids = result.column("article_id")
+    if len(ids) and not pc.all(pc.equal(ids, article.article_id)).as_py():
         raise ValueError("extractor returned claims of another article")
+    versions = result.column("extractor_version")
+    if versions.null_count:
+        index = ARROW_SCHEMA.get_field_index("extractor_version")
+        result = result.set_column(index, "extractor_version", pc.fill_null(versions, version))
+    return result
+
+
+def _checked_batch(frame: pd.DataFrame) -> pa.RecordBatch:
+    """An injected extractor's frame, coerced to the schema and checked, as Arrow."""
+    exact = list(frame.columns) == list(SCHEMA) and all(
+        str(t) == SCHEMA[c] for c, t in frame.dtypes.items()
+    )
+    frame = frame if exact else coerce_claims(frame)  # coercion costs ~7 ms
+    frame = frame.assign(corrected=False)  # corrections are applied on read, never extracted
     try:
         validate_claims(frame)
     except ValueError as exc:
         raise ValueError(f"extractor produced invalid claims: {exc}") from exc
-    return frame.reset_index(drop=True)
+    return frame_batch(frame)
 
 
 def preview(
@@ -186,33 +199,13 @@ def preview(
 ) -> tuple[pd.DataFrame, list[LoadError]]:
     """Claims the extractor would store for `articles`, without touching any store."""
     fn, version = _default_extractor(extract, version)
-    frames, failed = [], []
+    batches, failed = [], []
     for article in articles:
         try:
-            frames.append(extract_claims(article, fn, version))
+            batches.append(extract_claims(article, fn, version))
         except ValueError as exc:
             failed.append(LoadError(article.path or article.article_id, str(exc)))
-    frames = [f for f in frames if len(f)]
-    return (pd.concat(frames, ignore_index=True) if frames else empty_claims()), failed
-
-
-def _arrow(frame: pd.DataFrame, columns: Iterable[str]) -> pa.Table:
-    """Claim columns as an Arrow table with explicit types (no guessing from object columns)."""
-    arrays = {}
-    for col in columns:
-        kind = SCHEMA[col]
-        values = frame[col]
-        if kind == "object":
-            arrays[col] = pa.array(
-                [list(v) if v is not None else None for v in values], _ARROW_TYPES[kind]
-            )
-        elif kind.startswith("datetime"):
-            arrays[col] = pa.array(values, pa.timestamp("s"), from_pandas=True).cast(
-                _ARROW_TYPES[kind]
-            )
-        else:
-            arrays[col] = pa.array(values, _ARROW_TYPES[kind], from_pandas=True)
-    return pa.table(arrays)
+    return claims_frame(batches), failed
 
 
 def _frame_from_db(df: pd.DataFrame) -> pd.DataFrame:
@@ -302,9 +295,9 @@ class ClaimStore:
 
     # -- writing machine data ---------------------------------------------------------------
 
-    def _write_claims(self, con: duckdb.DuckDBPyConnection, claims: pd.DataFrame) -> None:
-        if len(claims):
-            con.register("incoming_claims", _arrow(claims, CLAIM_COLUMNS))
+    def _write_claims(self, con: duckdb.DuckDBPyConnection, claims: pa.RecordBatch) -> None:
+        if claims.num_rows:
+            con.register("incoming_claims", claims.select(CLAIM_COLUMNS))
             con.execute("INSERT INTO claims BY NAME SELECT * FROM incoming_claims")
             con.unregister("incoming_claims")
 
@@ -319,7 +312,7 @@ class ClaimStore:
         return row is not None
 
     def _insert(
-        self, con: duckdb.DuckDBPyConnection, article: Article, claims: pd.DataFrame, version: str
+        self, con: duckdb.DuckDBPyConnection, article: Article, claims: pa.RecordBatch, version: str
     ) -> str:
         """Insert one article and its claims (inside the caller's transaction) unless stored."""
         digest = content_hash(article.text)
@@ -468,7 +461,7 @@ class ClaimStore:
                     values,
                 )
             ids = {a["article_id"] for a in fresh}
-            self._write_claims(con, machine[machine["article_id"].isin(ids)])
+            self._write_claims(con, frame_batch(machine[machine["article_id"].isin(ids)]))
             added = 0
             for entry in log.to_dict("records"):
                 entry = {k: (None if pd.isna(v) else v) for k, v in entry.items()}

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from lib.claims import (
+    ARROW_SCHEMA,
     COLUMNS,
     QUALIFIERS,
     SCHEMA,
@@ -14,10 +15,13 @@ from lib.claims import (
     article_id_for,
     check_claims,
     check_records,
+    claims_batch,
+    claims_frame,
     claims_from_records,
     claims_to_records,
     coerce_claims,
     empty_claims,
+    frame_batch,
     make_claim_id,
     split_valid,
     validate_claims,
@@ -185,3 +189,50 @@ def test_claims_from_records_names_every_bad_row_before_framing():
     assert [str(p) for p in raised.value.problems] == [
         f"row 1: qualifier: 'roughly' not in {QUALIFIERS}"
     ]
+
+
+def typed_toll(**change) -> dict:
+    """`seed_toll` with the Python types the extractor gives its records."""
+    day = date(2012, 4, 4)
+    return seed_toll() | {"date_start": day, "date_end": day, "published": day} | change
+
+
+def test_an_arrow_batch_holds_the_claims_a_frame_would():
+    second = typed_toll(claim_id="c" * 16, governorates=["SY-ID", "SY-HM"], lat=35, deaths=None,
+                        qualifier="vague", deaths_low=20, deaths_high=100)  # fmt: skip
+    batch = claims_batch([typed_toll(), second])
+    assert batch.schema == ARROW_SCHEMA
+    assert batch.column("cumulative").to_pylist() == [False, False]  # defaults filled
+    frame = claims_frame(batch)
+    pd.testing.assert_frame_equal(frame, claims_from_records([typed_toll(), second]))
+    assert frame["governorates"][1] == ["SY-ID", "SY-HM"] and frame["lat"][1] == 35.0
+    pd.testing.assert_frame_equal(claims_frame(frame_batch(frame)), frame)
+    pd.testing.assert_frame_equal(claims_frame([batch, claims_batch([])]), frame)
+    pd.testing.assert_frame_equal(claims_frame(claims_batch([])), empty_claims())
+
+
+def test_an_arrow_batch_names_bad_rows_as_a_frame_does():
+    bad = typed_toll(claim_id="b" * 16, qualifier="roughly")
+    with pytest.raises(ClaimValidationError) as raised:
+        claims_batch([typed_toll(), bad])
+    assert [str(p) for p in raised.value.problems] == [
+        f"row 1: qualifier: 'roughly' not in {QUALIFIERS}"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "found"),
+    [
+        ("deaths", 54.5, "double"),  # would be truncated to 54 if converted to int64
+        ("governorates", "SY-ID", "string"),  # would become a list of its letters
+        ("date_start", "2012-04-04", "mixed"),  # text next to the other row's date
+    ],
+)
+def test_an_arrow_batch_refuses_values_of_another_type(column, value, found):
+    """Loose values go through `coerce_claims`; the batch names them instead of guessing."""
+    other = typed_toll(claim_id="d" * 16)
+    with pytest.raises(ClaimValidationError) as raised:
+        claims_batch([typed_toll(**{column: value}), other])
+    [problem] = raised.value.problems
+    assert (problem.row, problem.column) == ("*", column)
+    assert problem.reason.startswith(f"values of type {found}, expected")

@@ -41,7 +41,7 @@ def fake_extract_module(monkeypatch):
     """`lib.extract` replaced by the regex stand-in, so the CLI runs its default path offline."""
     module = types.ModuleType("lib.extract")
     module.EXTRACTOR_VERSION = "fake-1"
-    module.extract_article = regex_extractor()
+    module.extract_batch = regex_extractor()  # the store takes frames too
     monkeypatch.setitem(sys.modules, "lib.extract", module)
     return module
 
@@ -121,7 +121,7 @@ def test_cli_published_flag_and_reextract(tmp_path, capsys, fake_extract_module)
     store = ClaimStore(db)
     assert store.claims()["published"].astype(str).tolist() == ["2012-05-01"]
     fake_extract_module.EXTRACTOR_VERSION = "fake-2"
-    fake_extract_module.extract_article = regex_extractor(confidence=0.8)
+    fake_extract_module.extract_batch = regex_extractor(confidence=0.8)
     assert main(["--reextract", "--db", str(db)]) == 0
     assert "re-extracted: 1" in capsys.readouterr().out
     assert store.claims()["confidence"].tolist() == [0.8]

@@ -22,7 +22,7 @@ def store(tmp_path, monkeypatch, seed_claims) -> ClaimStore:
 
     module = types.ModuleType("lib.extract")
     module.EXTRACTOR_VERSION = "fake-1"
-    module.extract_article = regex_extractor()
+    module.extract_batch = regex_extractor()  # the store takes frames too
     monkeypatch.setitem(sys.modules, "lib.extract", module)
     monkeypatch.setenv("SYRIA_CLAIMS_DB", str(tmp_path / "review.duckdb"))
     store = ClaimStore(tmp_path / "review.duckdb")

@@ -64,6 +64,20 @@ def store(tmp_path) -> ClaimStore:
     return ClaimStore(tmp_path / "claims.duckdb")
 
 
+def test_the_real_extractor_stores_exactly_the_claims_it_frames(store, seeds):
+    """The store's default path writes the extractor's Arrow batches; reading them back gives
+    the frame `extract_article` gives, value for value."""
+    from lib.extract import EXTRACTOR_VERSION, extract_article, extract_batch
+
+    report = store.ingest(seeds)
+    assert (report.new, report.failed) == (2, [])
+    stored = store.machine_claims().sort_values("claim_id").reset_index(drop=True)
+    framed = pd.concat([extract_article(a) for a in seeds]).sort_values("claim_id")
+    pd.testing.assert_frame_equal(stored, framed.reset_index(drop=True))
+    assert set(stored["extractor_version"]) == {EXTRACTOR_VERSION}
+    assert sum(extract_batch(a).num_rows for a in seeds) == len(stored) > 0
+
+
 def test_seeds_twice_are_stored_once_with_exact_claims(store, seeds, seed_claims):
     extract = fixture_extractor(seed_claims)
     first = store.ingest(seeds, extract, "hand-checked")

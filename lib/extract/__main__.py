@@ -14,8 +14,8 @@ from datetime import date
 import pandas as pd
 
 from lib.articles import read_articles
-from lib.claims import claims_to_records, empty_claims
-from lib.extract.pipeline import extract_article
+from lib.claims import claims_frame, claims_to_records
+from lib.extract.pipeline import extract_batch
 
 _TABLE_COLUMNS = [
     "claim_type",
@@ -52,13 +52,13 @@ def main(argv: list[str] | None = None) -> int:
     articles, errors = read_articles(args.paths, published=args.published)
     for error in errors:
         print(f"{error.name}: {error.reason}", file=sys.stderr)
-    frames = []
+    batches = []
     for article in articles:
         try:
-            frames.append(extract_article(article))
+            batches.append(extract_batch(article))
         except ValueError as exc:  # e.g. no publication date: report, keep going
             print(f"{article.path}: {exc}", file=sys.stderr)
-    claims = pd.concat(frames, ignore_index=True) if frames else empty_claims()
+    claims = claims_frame(batches)  # one frame for all: far cheaper than one per article
     if args.format == "jsonl":
         for record in claims_to_records(claims):
             print(json.dumps(record, ensure_ascii=False))
