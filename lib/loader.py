@@ -12,11 +12,12 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from lib.articles import Article, LoadError, articles_frame, read_articles
-from lib.claims import empty_claims
+from lib.claims import claims_frame, empty_claims
 
-Extractor = Callable[[Article], pd.DataFrame]
+Extractor = Callable[[Article], pa.RecordBatch | pd.DataFrame]
 
 
 @dataclass
@@ -31,19 +32,22 @@ class LoadResult:
 def extract_all(
     articles: Iterable[Article], extract: Extractor | None = None
 ) -> tuple[pd.DataFrame, list[LoadError]]:
-    """Run the extractor on each article; an article that makes it fail is reported, not fatal."""
+    """Run the extractor on each article; an article that makes it fail is reported, not fatal.
+    The real extractor's Arrow batches become one frame at the end (a frame per article
+    costs far more); an injected extractor may return frames."""
     if extract is None:
-        from lib.extract import extract_article as extract
-    frames, errors = [], []
+        from lib.extract import extract_batch as extract
+    results, errors = [], []
     for article in articles:
         try:
-            frames.append(extract(article))
+            results.append(extract(article))
         except Exception as exc:  # one bad article must not stop the others
             name = article.path or article.article_id
             errors.append(LoadError(name, f"extraction failed: {type(exc).__name__}: {exc}"))
-    frames = [f for f in frames if not f.empty]
-    claims = pd.concat(frames, ignore_index=True) if frames else empty_claims()
-    return claims, errors
+    if all(isinstance(r, pa.RecordBatch) for r in results):
+        return claims_frame(results), errors
+    frames = [f for f in results if len(f)]
+    return (pd.concat(frames, ignore_index=True) if frames else empty_claims()), errors
 
 
 def load(

@@ -18,6 +18,12 @@ def test_seeds_load_into_valid_frames_with_their_claims():
     assert set(result.claims["article_id"]) == set(result.articles["article_id"])
     tolls = result.claims[result.claims["claim_type"] == "death_toll"]
     assert sorted(tolls["deaths"].tolist()) == [0, 6, 16, 20, 54, 74, 9000, 11000, 12000]
+    # one frame from the articles' Arrow batches: the frames of each article, value for value
+    from lib.articles import read_articles
+    from lib.extract import extract_article
+
+    framed = pd.concat([extract_article(a) for a in read_articles([SEEDS])[0]], ignore_index=True)
+    pd.testing.assert_frame_equal(result.claims, framed)
 
 
 def test_a_broken_file_is_named_and_the_good_ones_still_load(tmp_path):

@@ -13,9 +13,8 @@ from datetime import date
 
 import pandas as pd
 
-from lib.articles import read_articles
-from lib.claims import claims_frame, claims_to_records
-from lib.extract.pipeline import extract_batch
+from lib.claims import claims_to_records
+from lib.loader import load
 
 _TABLE_COLUMNS = [
     "claim_type",
@@ -49,16 +48,10 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    articles, errors = read_articles(args.paths, published=args.published)
-    for error in errors:
+    result = load(args.paths, published=args.published)
+    for error in result.errors:  # unreadable files and articles the extractor refused
         print(f"{error.name}: {error.reason}", file=sys.stderr)
-    batches = []
-    for article in articles:
-        try:
-            batches.append(extract_batch(article))
-        except ValueError as exc:  # e.g. no publication date: report, keep going
-            print(f"{article.path}: {exc}", file=sys.stderr)
-    claims = claims_frame(batches)  # one frame for all: far cheaper than one per article
+    claims = result.claims
     if args.format == "jsonl":
         for record in claims_to_records(claims):
             print(json.dumps(record, ensure_ascii=False))
@@ -69,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
             "display.width", 200, "display.max_rows", None, "display.max_columns", None
         ):
             print(claims[_TABLE_COLUMNS].to_string(index=False))
-    return 0 if articles else 1
+    return 0 if len(result.articles) else 1
 
 
 if __name__ == "__main__":
