@@ -102,6 +102,10 @@ def test_vague_counts_keep_deaths_null_with_an_interval(text, low, high):
         "Ahmed Saleh, 34, was arrested at a checkpoint, his brother said.",
         "The 15 men, aged between 18 and 40, were released on Monday.",
         "It is one where people are dying, the envoy said.",
+        # more than a count column holds, or than any count of people: an amount, a typo
+        "Officials said 120000000000000000000000 people were killed, the garbled feed read.",
+        pytest.param(f"A wire said {'9' * 400}.5 people were killed in Homs.", id="400 digits"),
+        "Between 20 and 90,000,000,000 people were killed there, the page claimed.",
     ],
 )
 def test_traps_are_not_death_tolls(text):

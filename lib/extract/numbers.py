@@ -7,6 +7,7 @@ of vehicles... Tolls (`tolls.py`) only ever use mentions that are not traps.
 from __future__ import annotations
 
 import functools
+import math
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
@@ -49,6 +50,7 @@ class _Tables:
     months: frozenset[str]
     age_words: frozenset[str]
     one_followers: frozenset[str]
+    max_count: int  # above it a number is no count of people
     max_qualifier: int
     max_vague: int
     starters: frozenset[str]  # words a spelled-out or vague count can start with
@@ -76,6 +78,7 @@ def _tables() -> _Tables:
         months=frozenset(rules["months"]),
         age_words=frozenset(rules["age_words"]),
         one_followers=frozenset(rules["one_followers"]),
+        max_count=rules["max_count"],
         max_qualifier=max(len(k) for k in qualifiers),
         max_vague=max(len(k) for k in vague),
         starters=frozenset(
@@ -89,8 +92,12 @@ def _tables() -> _Tables:
 
 @functools.lru_cache(maxsize=8192)
 def _digits_value(word: str) -> float | None:
-    """The value of a number written in digits ("9,000", "2.5"), else None."""
-    return float(word.replace(",", "")) if _DIGITS.match(word) else None
+    """The value of a number written in digits ("9,000", "2.5"), else None (also for one too
+    long for a float: "999...9" with 400 digits)."""
+    if not _DIGITS.match(word):
+        return None
+    value = float(word.replace(",", ""))
+    return value if math.isfinite(value) else None
 
 
 def _parse_words(words: list[str], i: int, t: _Tables) -> tuple[int, int] | None:
@@ -258,6 +265,8 @@ def find_numbers(sent: Span) -> list[NumberMention]:
             value, low, high, qualifier, end = None, value, upper[0], "vague", upper[1]
             start = i - 1 if i > 0 and words[i - 1] == "between" else start
         trap = _trap(words, texts, start, i, end, t)
+        if trap is None and max(v for v in (value, low, high, 0) if v is not None) > t.max_count:
+            trap = "too large"  # an amount or a code, and more than a count column holds
         if trap is None and found and found[-1].trap == "age" and _joined(words, found, offset, i):
             trap = "age"  # the upper end of "aged between 18 and 40"
         found.append(
