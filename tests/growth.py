@@ -1,0 +1,40 @@
+"""Growth checks: a step is linear when doubling its input at most about doubles its time.
+
+Timing one size says nothing (machines differ); the ratio between two sizes of the same
+generated input does. The best of a few runs is taken at each size so a busy machine cannot
+fake a stall, and the input is sized so the larger run takes tens of milliseconds at least.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+MAX_RATIO = 2.2  # doubling the input: at most ~2.2x the time (issue 13's bound)
+
+
+def best_time(run: Callable[[], object], repeat: int = 3) -> float:
+    """The fastest of `repeat` runs, in seconds."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def growth_ratio(
+    step: Callable[[str], object], make_input: Callable[[int], str], size: int, repeat: int = 3
+) -> float:
+    """Time of `step` on `make_input(2 * size)` over its time on `make_input(size)`."""
+    small, large = make_input(size), make_input(2 * size)
+    step(small)  # warm caches and imports outside the timing
+    return best_time(lambda: step(large), repeat) / best_time(lambda: step(small), repeat)
+
+
+def assert_linear(
+    step: Callable[[str], object], make_input: Callable[[int], str], size: int, repeat: int = 3
+) -> None:
+    """Fail when doubling the input more than ~2.2x the time (a super-linear step)."""
+    ratio = growth_ratio(step, make_input, size, repeat)
+    assert ratio <= MAX_RATIO, f"doubling the input took {ratio:.2f}x the time (> {MAX_RATIO}x)"
