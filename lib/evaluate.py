@@ -18,14 +18,16 @@ import json
 import re
 import sys
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from lib.articles import read_articles
+from lib.articles import Article, read_articles
 from lib.extract.pipeline import claim_records
+
+Extractor = Callable[[Article], Iterable[dict[str, Any]]]
 
 # The reference scorer's source tags: a predicted source name is right when it matches one of
 # the gold row's tags.
@@ -127,7 +129,9 @@ def predictions(file: str, claims: Iterable[dict[str, Any]]) -> list[Prediction]
     return out
 
 
-def extract_corpus(corpus: Path) -> tuple[dict[str, list[Prediction]], dict[str, str], list[str]]:
+def extract_corpus(
+    corpus: Path, extract: Extractor = claim_records
+) -> tuple[dict[str, list[Prediction]], dict[str, str], list[str]]:
     """Run the extractor on every article of meta.jsonl: predictions, texts, errors."""
     preds: dict[str, list[Prediction]] = {}
     texts: dict[str, str] = {}
@@ -141,7 +145,7 @@ def extract_corpus(corpus: Path) -> tuple[dict[str, list[Prediction]], dict[str,
         for article in articles:
             texts[name] = article.text
             try:
-                preds[name] += predictions(name, claim_records(article))
+                preds[name] += predictions(name, extract(article))
             except Exception as exc:  # a failing article is a miss, reported
                 errors.append(f"{name}: {type(exc).__name__}: {exc}")
     return preds, texts, errors
@@ -200,13 +204,14 @@ def _numbers_in(text: str) -> set[str]:
     return digits | words
 
 
-def score(corpus: Path) -> Report:
-    """Score the extractor on a corpus folder by the reference scorer's rules."""
+def score(corpus: Path, extract: Extractor = claim_records) -> Report:
+    """Score an extractor (by default the project's) on a corpus folder by the reference
+    scorer's rules."""
     corpus = Path(corpus)
     gold_rows = read_jsonl(corpus / "gold.jsonl")
     traps = read_jsonl(corpus / "traps.jsonl")
     meta = {m["file"]: m for m in read_jsonl(corpus / "meta.jsonl")}
-    preds, texts, errors = extract_corpus(corpus)
+    preds, texts, errors = extract_corpus(corpus, extract)
 
     required = {
         (g["file"], g["deaths"], tuple(g["governorate"]), g["cumulative"])
