@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import re
 from typing import NamedTuple
 
@@ -224,7 +225,7 @@ def _cut_long(sent_starts: np.ndarray, lowers: list[str], limit: int = MAX_SENTE
     if starts[0] != 0:
         starts.insert(0, 0)
     marked = 0
-    for first, stop in zip(starts, starts[1:], strict=False):
+    for first, stop in itertools.pairwise(starts):
         while stop - first > limit:
             cut = first + limit
             for i in range(first + limit - 1, first + limit // 2, -1):
