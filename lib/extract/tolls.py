@@ -297,6 +297,14 @@ class _Cues:
         kind = self.sub_before_at.get(n.start)
         if kind is not None:
             return _Marker(kind, n.start)
+        texts = self.texts
+        if n.start > self.first and self.lowers[n.start - 1] == "and":
+            for j in range(n.start - 2, max(self.first, n.start - _VICTIM_WINDOW - 2), -1):
+                if not texts[j].isalpha():
+                    break
+                kind = self.sub_before_at.get(j)  # "including a doctor and 10 rebels"
+                if kind is not None:
+                    return _Marker(kind, n.start)
         marker = self.sub_after_at.get(n.end)
         if marker is None and n.end < self.stop and self.texts[n.end].isalpha():
             marker = self.sub_after_at.get(n.end + 1)  # a noun between: "20 civilians of ..."
