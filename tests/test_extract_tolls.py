@@ -42,6 +42,8 @@ def counted(text: str) -> list[tuple[int, str, str]]:
         ("Residents said they estimated 70 dead after the raid on the town.", 70, "all"),
         ("The Observatory put the death toll in Idlib at 33 on Monday.", 33, "all"),
         ("The group had put the toll at around 8,000 dead by then.", 8000, "all"),
+        ("At least 40 detainees were tortured to death in prison, the council said.", 40, "all"),
+        ("Three more residents succumbed to their wounds on Friday.", 3, "civilians"),
     ],
 )
 def test_death_cues_before_and_after_the_number(text, deaths, victims):
