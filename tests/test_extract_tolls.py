@@ -16,7 +16,7 @@ from lib.articles import Article
 from lib.claims import article_id_for
 from lib.extract.pipeline import claim_records
 from lib.extract.text import MAX_SENTENCE_TOKENS, parse
-from tests.growth import assert_linear
+from tests.growth import MAX_RATIO, growth_ratio
 from tests.test_extract_rules import only_toll, tolls
 
 DEV = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "dev"
@@ -242,11 +242,12 @@ def _random_words(n: int) -> str:
     return " ".join(rng.choice(_WORDS) for _ in range(n))
 
 
-# (pattern, words): sized so that the smaller run takes a tenth of a second or more
+# (pattern, words): sized so that the smaller run takes a tenth of a second or more (on a
+# loaded 2-core machine, shorter runs are at the mercy of the scheduler)
 @pytest.mark.parametrize(
     ("make", "size"),
     [
-        pytest.param(lambda n: " ".join(str(i % 97) for i in range(n)), 3000, id="digits"),
+        pytest.param(lambda n: " ".join(str(i % 97) for i in range(n)), 6000, id="digits"),
         pytest.param(_random_words, 8000, id="random words, no sentence end"),
         pytest.param(
             lambda n: " ".join(f"{i % 90 + 2} people were killed and" for i in range(n // 5)),
@@ -258,7 +259,7 @@ def _random_words(n: int) -> str:
                 "At least 500 people were killed"
                 + "".join(f", including {i % 50 + 2} children and" for i in range(n // 5))
             ),
-            8000,
+            16000,
             id="sub-counts",
         ),
         pytest.param(
@@ -272,12 +273,15 @@ def _random_words(n: int) -> str:
 def test_time_is_linear_in_the_text(make, size):
     # with the cyclic collector paused: a full collection walks every object the test process
     # holds, whatever the text, and lands in whichever run crosses its allocation threshold
+    # and the lowest of three measurements: a super-linear step is slow in every one, a busy
+    # moment of a shared machine only in some
     gc.collect()
     gc.disable()
     try:
-        assert_linear(_run, make, size, repeat=5)
+        ratio = min(growth_ratio(_run, make, size, repeat=3) for _ in range(3))
     finally:
         gc.enable()
+    assert ratio <= MAX_RATIO, f"doubling the input took {ratio:.2f}x the time (> {MAX_RATIO}x)"
 
 
 def test_over_long_sentences_are_cut_at_a_clause_break():
