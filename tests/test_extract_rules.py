@@ -387,9 +387,10 @@ def test_claim_ids_are_stable_across_runs():
     ],
 )
 def test_ranges_are_intervals(text, low, high):
+    # the corpus rule: "between 40 and 50" -> deaths 40 (the number as written), deaths_high 50
     toll = only_toll(text)
-    assert (toll.qualifier, toll.deaths_low, toll.deaths_high) == ("vague", low, high)
-    assert pd.isna(toll.deaths)
+    assert (toll.qualifier, toll.deaths_low, toll.deaths_high) == ("at_least", low, high)
+    assert toll.deaths == low
 
 
 @pytest.mark.parametrize(
@@ -449,10 +450,9 @@ def test_sub_counts_of_the_previous_sentence_and_standalone_dead():
         "The Observatory said 63 people died across Syria on Monday. Of the dead, 20 were "
         "civilians. The dead included 10 soldiers and four army defectors."
     )
-    total = found[found["deaths"] == 63].iloc[0]
-    subs = found[found["part_of"] == total.claim_id]
-    assert list(subs["deaths"]) == [20, 10, 4]  # parts of the toll one and two sentences back
-    assert list(subs["victims"]) == ["civilians", "security_forces", "rebels"]
+    # the corpus rule: a breakdown stated in a sentence of its own is a claim of its own
+    assert list(found["deaths"]) == [63, 20, 10, 4] and found["part_of"].isna().all()
+    assert list(found["victims"]) == ["all", "civilians", "security_forces", "rebels"]
     alone = tolls("The dead included 10 soldiers and four army defectors, activists said.")
     assert list(alone["deaths"]) == [10, 4] and alone["part_of"].isna().all()
     assert list(alone["victims"]) == ["security_forces", "rebels"]

@@ -50,6 +50,9 @@ class _Tables:
     months: frozenset[str]
     age_words: frozenset[str]
     one_followers: frozenset[str]
+    one_in_list: frozenset[str]  # after "..., one": "two died in Homs, one IN Hama"
+    family_verbs: frozenset[str]  # "who HAD six children": a family's size
+    family_nouns: frozenset[str]
     max_count: int  # above it a number is no count of people
     max_qualifier: int
     max_vague: int
@@ -78,6 +81,9 @@ def _tables() -> _Tables:
         months=frozenset(rules["months"]),
         age_words=frozenset(rules["age_words"]),
         one_followers=frozenset(rules["one_followers"]),
+        one_in_list=frozenset(rules["one_in_list"]),
+        family_verbs=frozenset(rules["family_verbs"]),
+        family_nouns=frozenset(rules["family_nouns"]),
         max_count=rules["max_count"],
         max_qualifier=max(len(k) for k in qualifiers),
         max_vague=max(len(k) for k in vague),
@@ -192,7 +198,10 @@ def _trap(
         return "age"  # "aged 18", "aged between 18 and 40"
     if prev == "," and nxt == "," and start >= 2 and texts[start - 2][:1].isupper():
         return "age"  # "Ahmed Saleh, 34, was shot"
-    if words[i] == "one" and end == i + 1 and nxt not in t.one_followers:
+    if prev in t.family_verbs and nxt in t.family_nouns:
+        return "family"  # "a cleric who had six children", "she has three sons"
+    listed = prev in (",", "and") and nxt in t.one_in_list  # "..., one in Hama"
+    if words[i] == "one" and end == i + 1 and nxt not in t.one_followers and not listed:
         return "pronoun"  # "one of", "one where people are killed", "one activist said"
     return None
 
@@ -261,8 +270,11 @@ def find_numbers(sent: Span) -> list[NumberMention]:
         low, high = _bounds(value, low, high, qualifier)
         upper = _range_end(words, i, end, t)
         if upper is not None and value is not None and upper[0] > value:
-            # "between 20 and 30", "20 to 30", "5,000-6,000": an interval, not a number
-            value, low, high, qualifier, end = None, value, upper[0], "vague", upper[1]
+            # "between 20 and 30", "20 to 30", "5,000-6,000": the lower end as written, the
+            # interval kept; with no qualifier word, "at least" the lower end ("exact" would
+            # claim a precision the text does not give)
+            low, high, end = value, upper[0], upper[1]
+            qualifier = "at_least" if qualifier == "exact" else qualifier
             start = i - 1 if i > 0 and words[i - 1] == "between" else start
         trap = _trap(words, texts, start, i, end, t)
         if trap is None and max(v for v in (value, low, high, 0) if v is not None) > t.max_count:
@@ -292,6 +304,8 @@ def _range_end(words: list[str], i: int, end: int, t: _Tables) -> tuple[int, int
     between = i > 0 and words[i - 1] == "between"
     if not (link in ("to", "-") or (link == "and" and between)):
         return None
+    if link == "to" and i > 0 and words[i - 1] == "from":
+        return None  # "the toll rose from 20 to 30": a change, the new toll is 30
     if link == "-" and not _DIGITS.match(words[i]):
         return None  # "twenty-five" is parsed as one number; "six-point" stays a trap
     parsed = _parse_at(words, end + 1, t)

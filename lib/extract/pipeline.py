@@ -120,9 +120,14 @@ def _hits(doc: Doc) -> _Hits:
     )
 
 
+_QUOTE_REACH = 5000  # characters of its paragraph looked back at: a paragraph-long line of
+# unended text would otherwise be re-read for each of its sentences (quadratic)
+
+
 def _in_quote(sentence: Sentence, text: str) -> bool:
     """Inside a quotation that runs across sentences of a paragraph."""
-    line_start = text.rfind("\n", 0, sentence.start) + 1
+    reach = max(0, sentence.start - _QUOTE_REACH)
+    line_start = max(text.rfind("\n", reach, sentence.start) + 1, reach)
     before = text[line_start : sentence.start]
     opened = before.count('"') % 2 == 1 or before.count("“") > before.count("”")
     return opened or sentence.text.lstrip()[:1] in ('"', "“")

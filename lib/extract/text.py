@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import re
 from typing import NamedTuple
 
@@ -24,6 +25,12 @@ from lib.extract.rules import load_rules
 
 # A line shorter than this is a heading or a list item, not a hard-wrapped paragraph.
 _WRAP_WIDTH = 60
+# A "sentence" longer than this many tokens is cut (see `_cut_long`). No news sentence comes
+# near it (the longest in the development corpus has 81 tokens); text with no sentence end
+# (a table, a list, an upload of digits) would otherwise be one sentence, and the rules that
+# compare every word of a sentence with every other would grow with its square or cube. 300
+# is also more tokens than 300 characters can make, so texts that short are never cut.
+MAX_SENTENCE_TOKENS = 300
 _NEWLINE = re.compile("\n")
 
 
@@ -189,11 +196,49 @@ def parse(text: str) -> Doc:
         current = doc.to_array(SENT_START).view(np.int64)
         current[_line_break_starts(doc)] = 1
         sent_starts = np.where(current != 0, current, np.where(_punct_guesses(doc), 1, -1))
+        _cut_long(sent_starts, token_lowers(doc))
         doc.from_array([SENT_START], sent_starts.view(np.uint64))
         return doc
     for _, component in pipeline:
         doc = component(doc)
+    if len(doc) > MAX_SENTENCE_TOKENS:
+        sent_starts = doc.to_array(SENT_START).view(np.int64).copy()
+        if _cut_long(sent_starts, token_lowers(doc)):
+            doc.from_array([SENT_START], sent_starts.view(np.uint64))
     return doc
+
+
+# Where an over-long sentence may be cut: after a clause break, or before a conjunction.
+_CUT_AFTER = frozenset({";", ":", ",", "--", "—", "–"})
+_CUT_BEFORE = frozenset({"and", "but", "while", "as", "when", "after"})
+
+
+def _cut_long(sent_starts: np.ndarray, lowers: list[str], limit: int = MAX_SENTENCE_TOKENS) -> int:
+    """Mark extra sentence starts (1) in `sent_starts` so that no sentence has more than
+    `limit` tokens; returns how many were marked. A cut goes at the last clause break or
+    conjunction in the second half of the window (the pieces stay readable clauses), else
+    at the limit. Each token is looked at a bounded number of times: linear."""
+    length = len(sent_starts)
+    if length <= limit:
+        return 0
+    starts = [*np.flatnonzero(sent_starts == 1).tolist(), length]
+    if starts[0] != 0:
+        starts.insert(0, 0)
+    marked = 0
+    for first, stop in itertools.pairwise(starts):
+        while stop - first > limit:
+            cut = first + limit
+            for i in range(first + limit - 1, first + limit // 2, -1):
+                if lowers[i] in _CUT_BEFORE:
+                    cut = i
+                    break
+                if lowers[i] in _CUT_AFTER:
+                    cut = i + 1
+                    break
+            sent_starts[cut] = 1
+            marked += 1
+            first = cut
+    return marked
 
 
 _COMPONENTS = [line_breaks, punct_sentences]
