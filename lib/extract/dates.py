@@ -11,7 +11,9 @@ from __future__ import annotations
 import functools
 import re
 from bisect import bisect_right
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from itertools import accumulate
 from typing import NamedTuple
 
 import dateparser
@@ -441,7 +443,7 @@ def find_times(sent: Span, published: date | None) -> list[TimeMention]:
             opened.append(False)
     if True not in opened:
         return []  # most sentences: no gate word, no pattern to try
-    found: list[tuple[int, int, When]] = []
+    found: list[tuple[int, int, When]] = []  # disjoint, in text order
     ascii_text = text.isascii()
     for kind, pattern, anchor, gate in index.plan:
         if not opened[gate]:
@@ -450,17 +452,9 @@ def find_times(sent: Span, published: date | None) -> list[TimeMention]:
             matches = _anchored_matches(pattern, anchor, text, lower)
         else:
             matches = pattern.finditer(text)
-        for match in matches:
-            s, e = match.span()
-            if found and any(fs < e and s < fe for fs, fe, _ in found):
-                continue
-            when = _resolve(kind, match, published)
-            if when is not None:
-                found.append((s, e, when))
+        found = _add_kind(found, kind, matches, published)
     if not found:
         return []
-    if len(found) > 1:
-        found.sort(key=_first)
     mentions: list[TimeMention] = []
     starts, lengths = index.token_starts, index.token_lengths
     last_token = len(starts) - 1
@@ -489,6 +483,32 @@ def find_times(sent: Span, published: date | None) -> list[TimeMention]:
     return mentions
 
 
+def _add_kind(
+    found: list[tuple[int, int, When]],
+    kind: str,
+    matches: Iterable[re.Match[str]],
+    published: date | None,
+) -> list[tuple[int, int, When]]:
+    """`found` with the matches of a later (lower-priority) kind that overlap none of it.
+    Matches come in text order and `found` is disjoint and in text order, so one pointer
+    walks it once (a scan of all found times per match was quadratic in a sentence full of
+    weekday names)."""
+    added: list[tuple[int, int, When]] = []
+    at = 0
+    for match in matches:
+        s, e = match.span()
+        while at < len(found) and found[at][1] <= s:
+            at += 1
+        if at < len(found) and found[at][0] < e:
+            continue
+        when = _resolve(kind, match, published)
+        if when is not None:
+            added.append((s, e, when))
+    if not added:
+        return found
+    return sorted(found + added, key=_first)  # two sorted runs: a linear merge
+
+
 def _first(found: tuple[int, int, When]) -> int:
     return found[0]
 
@@ -502,15 +522,38 @@ def _continues_cumulative(previous: TimeMention, start: int, when: When) -> bool
 
 def nearest_time(mentions: list[TimeMention], start: int, end: int, doc: Doc) -> TimeMention | None:
     """The time expression closest to tokens [start, end); a comma between counts extra, so
-    "the deaths on Wednesday, at least 74 were killed ... on Tuesday" is Tuesday."""
+    "the deaths on Wednesday, at least 74 were killed ... on Tuesday" is Tuesday.
+
+    Mentions are disjoint and in text order, so the nearest is the last one ending before the
+    claim or the first one after it (the first overlapping one, at distance 0): two bisections,
+    not a scan of every mention per claim."""
     if len(mentions) < 2:  # most sentences have at most one: nothing to weigh
         return mentions[0] if mentions else None
-    texts = token_texts(doc)
+    commas = _comma_counts(doc)
+    after = bisect_right(mentions, start, key=_mention_end)
     best: TimeMention | None = None
     best_distance = 0
-    for m in mentions:  # the first of the nearest, as min() would pick
-        lo, hi = (m.end, start) if m.end <= start else (end, m.start)
-        distance = max(hi - lo, 0) + _COMMA_PENALTY * texts[lo:hi].count(",")
+    if after > 0:
+        best = mentions[after - 1]
+        best_distance = start - best.end + _COMMA_PENALTY * (commas[start] - commas[best.end])
+    if after < len(mentions):
+        m = mentions[after]
+        distance = 0
+        if m.start >= end:
+            distance = m.start - end + _COMMA_PENALTY * (commas[m.start] - commas[end])
         if best is None or distance < best_distance:
-            best, best_distance = m, distance
+            best = m
     return best
+
+
+def _mention_end(mention: TimeMention) -> int:
+    return mention.end
+
+
+def _comma_counts(doc: Doc) -> list[int]:
+    """Per token index i: how many of the tokens before i are commas (once per document)."""
+    counts = doc.user_data.get("comma_counts")
+    if counts is None:
+        flags = (text == "," for text in token_texts(doc))
+        counts = doc.user_data["comma_counts"] = [0, *accumulate(flags)]
+    return counts
