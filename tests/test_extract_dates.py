@@ -14,6 +14,152 @@ import pytest
 from lib.extract.dates import find_times, nearest_time
 from lib.extract.text import parse
 from tests.growth import MAX_RATIO, growth_ratio
+from tests.test_extract_rules import WEDNESDAY, day, only_toll, tolls
+
+CONFLICT_START = date(2011, 3, 15)
+SATURDAY = date(2012, 5, 19)
+
+
+def _period(toll) -> tuple[date | None, date | None, bool]:
+    return day(toll.date_start), day(toll.date_end), bool(toll.cumulative)
+
+
+# -- running totals: from the start they name to the report ----------------------------------
+@pytest.mark.parametrize(
+    ("sentence", "start"),
+    [
+        # N months back that reach the uprising's first weeks count from its start
+        ("Activists say more than 9,000 people have been killed in the past 14 months.",
+         CONFLICT_START),
+        ("The group put the toll of the air campaign in the past month at 250.", date(2012, 4, 16)),
+        ("At least 500 people have died since the army's assault on the city began in "
+         "mid-April, the group said.", date(2012, 4, 15)),
+        ("Air strikes have killed more than 300 fighters since they began a month ago, the "
+         "group said.", date(2012, 4, 16)),
+        ("Shelling has killed at least 4,000 people since the summer, the group said.",
+         date(2011, 6, 1)),
+        ("At least 900 people have been killed in Aleppo so far this year, the group said.",
+         date(2012, 1, 1)),
+        ("The revolt, in which more than 9,000 people have died, goes on.", CONFLICT_START),
+        ("Opposition groups say 11,000 people were killed from the start of the uprising.",
+         CONFLICT_START),
+        ("Opposition groups say 9,000 people have been killed in Syria’s civil war.",
+         CONFLICT_START),
+    ],
+)  # fmt: skip
+def test_running_totals_count_from_the_start_they_name(sentence, start):
+    assert _period(only_toll(sentence)) == (start, WEDNESDAY, True)
+
+
+def test_a_month_total_is_that_month():
+    expected = (date(2012, 4, 1), date(2012, 4, 30), True)
+    worst = "April was the deadliest month of the conflict, with 1,500 people killed, they said."
+    assert _period(only_toll(worst)) == expected
+    during = "Barrel bombs killed at least 40 civilians during the month of April, activists said."
+    assert _period(only_toll(during)) == expected
+
+
+def test_an_explicit_range_runs_between_its_dates():
+    toll = only_toll(
+        "Researchers listed 12,345 people killed between March 15, 2011 and April 30, 2012."
+    )
+    assert _period(toll) == (CONFLICT_START, date(2012, 4, 30), True)
+
+
+def test_the_first_years_of_the_conflict_end_that_long_after_its_start():
+    text = "The earlier report counted 60,000 deaths in the first two years of the conflict."
+    toll = only_toll(text, published=date(2014, 8, 23))
+    assert _period(toll) == (CONFLICT_START, date(2013, 3, 15), True)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The United Nations says more than 10,000 people have been killed.",
+        "According to the United Nations, more than 10,000 people have died in the violence.",
+    ],
+)
+def test_a_count_too_large_for_one_day_is_the_conflicts_running_total(sentence):
+    assert _period(only_toll(sentence)) == (CONFLICT_START, WEDNESDAY, True)
+
+
+def test_a_running_totals_as_of_date_is_when_its_source_spoke():
+    toll = only_toll("The United Nations said on Monday that more than 10,000 people have died.")
+    assert _period(toll) == (CONFLICT_START, date(2012, 5, 14), True)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "start"),
+    [
+        ("In the last nine days, at least 217 people have been killed in the town, they said.",
+         date(2012, 5, 7)),
+        ("At least 120 people have been killed in the town this week, AFP reported.",
+         date(2012, 5, 14)),
+        ("Since Friday, 80 people have died in the town, the minister said.", date(2012, 5, 11)),
+    ],
+)  # fmt: skip
+def test_one_event_over_a_few_days_is_a_span_not_a_running_total(sentence, start):
+    assert _period(only_toll(sentence)) == (start, WEDNESDAY, False)
+
+
+def test_a_short_span_ends_on_the_day_its_source_spoke():
+    toll = only_toll(
+        "Militants have executed 700 people in the last two weeks, a monitoring group said on "
+        "Saturday."
+    )
+    assert _period(toll) == (date(2012, 4, 28), date(2012, 5, 12), False)
+
+
+# -- running totals carried to the sentences that continue them ------------------------------
+def test_counts_worded_as_part_of_a_running_total_continue_it_across_paragraphs():
+    found = tolls(
+        "Air strikes have killed 500 militants since they began a month ago, the group said.\n\n"
+        "The bombing campaign has killed 553 people in all, the group said.\n\n"
+        "In addition, 32 civilians have also been killed, the group said.\n\n"
+        "Twenty people were killed in Homs, activists said."
+    )
+    periods = {int(t.deaths): _period(t) for t in found.itertuples()}
+    running = (date(2012, 4, 16), WEDNESDAY, True)
+    assert periods == {500: running, 553: running, 32: running, 20: (WEDNESDAY, WEDNESDAY, False)}
+
+
+def test_a_count_with_its_own_day_does_not_continue_a_running_total():
+    found = tolls(
+        "More than 9,000 people have been killed since the uprising began, the UN says.\n\n"
+        "On Monday, 20 people have been killed in Homs, activists said."
+    )
+    assert _period(found[found.deaths == 20].iloc[0]) == (date(2012, 5, 14),) * 2 + (False,)
+
+
+# -- the deaths' day, not the report's ------------------------------------------------------
+def test_a_speech_time_is_not_the_deaths_day_when_they_have_their_own():
+    toll = only_toll("The Observatory said on Monday that 30 people were killed in Homs on Sunday.")
+    assert _period(toll) == (date(2012, 5, 13), date(2012, 5, 13), False)
+
+
+def test_a_speech_time_alone_still_dates_the_count():
+    toll = only_toll("Activists said on Monday that 30 people were killed in Homs.")
+    assert day(toll.date_start) == date(2012, 5, 14)
+
+
+@pytest.mark.parametrize(
+    ("published", "expected"),
+    [
+        (SATURDAY, date(2012, 5, 11)),
+        (WEDNESDAY, date(2012, 5, 11)),
+        (date(2012, 5, 21), date(2012, 5, 18)),
+    ],
+)
+def test_last_friday_is_the_friday_of_the_week_before(published, expected):
+    toll = only_toll("Last Friday, at least 44 people died in Homs.", published=published)
+    assert day(toll.date_start) == expected
+
+
+def test_late_in_a_month_is_its_last_ten_days():
+    toll = only_toll("A massacre in late April in the village left over 100 dead.")
+    assert _period(toll) == (date(2012, 4, 21), date(2012, 4, 30), False)
+    assert toll.date_precision == "month"
+
 
 _DOCS: dict[str, object] = {}
 
