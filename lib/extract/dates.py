@@ -707,17 +707,24 @@ def find_times(sent: Span, published: date | None) -> list[TimeMention]:
 def _spoken(lowers: list[str], first: int, last: int, sent: Span) -> bool:
     """A time right after a speech verb ("said on Friday", "told reporters yesterday") or
     right before one ("on Thursday said"): when the source spoke."""
-    rules = load_rules("dates")
-    if first > sent.start and lowers[first - 1] in rules["speech_verbs"]:
+    verbs, with_object = _speech_verbs()
+    if first > sent.start and lowers[first - 1] in verbs:
         return True
-    if last < sent.end and lowers[last] in rules["speech_verbs"]:
+    if last < sent.end and lowers[last] in verbs:
         return True
     for back in range(2, _SPEECH_GAP + 2):  # "told | reporters | on Friday"
         if first - back < sent.start or not lowers[first - back + 1].isalpha():
             break
-        if lowers[first - back] in rules["speech_verbs_with_object"]:
+        if lowers[first - back] in with_object:
             return True
     return False
+
+
+@functools.cache
+def _speech_verbs() -> tuple[frozenset[str], frozenset[str]]:
+    """Speech verbs, and those that take an object before their time ("told reporters")."""
+    rules = load_rules("dates")
+    return frozenset(rules["speech_verbs"]), frozenset(rules["speech_verbs_with_object"])
 
 
 def _about_deaths(
@@ -798,8 +805,11 @@ def continues_running_total(sent: Span) -> bool:
     """A sentence worded as part of a running total ("32 civilians have also been killed",
     "In addition, ...", "The report added that ..."): a count in it without a time of its own
     takes the paragraph's running total, however small."""
-    text = _time_index(sent.doc).text[sent.start_char : sent.end_char]
-    return _running_cues().search(text) is not None
+    known = sent.doc.user_data.setdefault("running_cues", {})  # per sentence: asked per claim
+    if sent.start_char not in known:
+        text = _time_index(sent.doc).text[sent.start_char : sent.end_char]
+        known[sent.start_char] = _running_cues().search(text) is not None
+    return known[sent.start_char]
 
 
 @functools.cache
