@@ -224,3 +224,13 @@ def test_time_finding_is_linear_in_a_sentence_without_end(make_input):
         if ratios[-1] <= MAX_RATIO:
             return
     pytest.fail(f"doubling the input took {min(ratios):.2f}x the time (> {MAX_RATIO}x)")
+
+
+def test_part_of_a_month_start_takes_the_day_the_article_names():
+    found = tolls(
+        "At least 554 people have died since the assault on the town began in mid-April, "
+        "the group said.\n\nThe assault began on Apr. 16."
+    )
+    assert _period(found.iloc[0]) == (date(2012, 4, 16), WEDNESDAY, True)
+    alone = only_toll("At least 554 people have died since mid-April, the group said.")
+    assert _period(alone) == (date(2012, 4, 15), WEDNESDAY, True)

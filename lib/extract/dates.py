@@ -439,7 +439,13 @@ def _since_began(match: re.Match[str], published: date) -> When | None:
 
 
 def _since_date(match: re.Match[str], published: date) -> When | None:
-    return _since(match.group(1), published)
+    return _since(_since_text(match), published)
+
+
+def _since_text(match: re.Match[str]) -> str | None:
+    """The written start of a "since" period: "mid-September" in "since mid-September" and in
+    "since the assault began in mid-September"."""
+    return match.group(1) if match.re is _patterns()["since_began"] else match.group(0)[6:]
 
 
 def _since_season(match: re.Match[str], published: date) -> When:
@@ -672,6 +678,7 @@ def find_times(sent: Span, published: date | None) -> list[TimeMention]:
         found = _add_kind(found, kind, matches, published)
     if not found:
         return []
+    found = [_refined(item, sent.doc, published) for item in found]
     mentions: list[TimeMention] = []
     kinds: list[_Found] = []  # per mention: what made it
     starts, lengths = index.token_starts, index.token_lengths
@@ -702,6 +709,40 @@ def find_times(sent: Span, published: date | None) -> list[TimeMention]:
         mentions.append(TimeMention(first, last, when, _spoken(lowers, first, last, sent)))
         kinds.append(item)
     return _about_deaths(mentions, kinds, published)
+
+
+def _refined(item: _Found, doc: Doc, published: date | None) -> _Found:
+    """A period since part of a month ("since mid-September") starts on the one day of that
+    part that the article names ("The assault began on Sept. 16"), when it names one."""
+    if item.kind not in ("since_began", "since_date") or not item.when.cumulative:
+        return item
+    text = _since_text(item.match)
+    part = _part(text) if text else None
+    if part is None or published is None:
+        return item
+    first, last = _PART_DAYS[part]
+    start = item.when.start
+    named = {
+        d
+        for d in _named_days(doc, published)
+        if (d.year, d.month) == (start.year, start.month) and first <= d.day <= last
+    }
+    if len(named) != 1:
+        return item
+    return item._replace(when=_period(named.pop(), item.when.end))
+
+
+def _named_days(doc: Doc, published: date) -> list[date]:
+    """Every exact day the article writes ("Sept. 16", "4 May 2012"), found once per article."""
+    days = doc.user_data.get("named_days")
+    if days is None:
+        days = []
+        for match in _patterns()["date"].finditer(_time_index(doc).text):
+            found = _date_in(match.group(0), published)
+            if found is not None and found[0] == found[1]:
+                days.append(found[0])
+        doc.user_data["named_days"] = days
+    return days
 
 
 def _spoken(lowers: list[str], first: int, last: int, sent: Span) -> bool:
