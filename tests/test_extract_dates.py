@@ -234,3 +234,21 @@ def test_part_of_a_month_start_takes_the_day_the_article_names():
     assert _period(found.iloc[0]) == (date(2012, 4, 16), WEDNESDAY, True)
     alone = only_toll("At least 554 people have died since mid-April, the group said.")
     assert _period(alone) == (date(2012, 4, 15), WEDNESDAY, True)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The United Nations on Tuesday raised its toll for the unrest to more than 9,000.",
+         (CONFLICT_START, date(2012, 5, 15), True)),
+        ("More than 20,000 people were killed in 2011, the group said.",
+         (CONFLICT_START, date(2011, 12, 31), True)),
+        ("More than 3,000 people were killed in April, the group said.",
+         (date(2012, 4, 1), date(2012, 4, 30), True)),
+        # before this war: one event, not a running total
+        ("The 1982 Hama massacre killed 10,000 people.",
+         (date(1982, 1, 1), date(1982, 12, 31), False)),
+    ],
+)  # fmt: skip
+def test_a_count_too_large_for_one_day_totals_the_period_its_sentence_names(sentence, expected):
+    assert _period(only_toll(sentence)) == expected

@@ -830,16 +830,22 @@ def _continues_cumulative(previous: TimeMention, start: int, when: When) -> bool
 def running_total(
     mention: TimeMention | None, published: date | None, count: int | None
 ) -> When | None:
-    """The conflict's running total for a count too large for one day's deaths ("more than
-    100,000 people have been killed") that has no time of its own, or only the day its source
-    spoke (then its as-of date)."""
+    """A count too large for one day's deaths ("more than 100,000 people have been killed") is
+    a running total: over the year or month its sentence names ("in 2012", "in August"),
+    else the conflict's up to the day the sentence names (the day its source spoke, "the UN
+    on Tuesday raised its toll to 9,000"), else up to the report."""
     least = load_rules("dates")["running_total_min_count"]
     if count is None or count < least or published is None:
         return None
-    if mention is not None and not mention.speech:
-        return None
-    as_of = mention.when.start if mention is not None and mention.when.start else published
-    return When(_conflict_start(), as_of, "range", True)
+    conflict = _conflict_start()
+    if mention is None:
+        return When(conflict, published, "range", True)
+    when = mention.when
+    if when.cumulative or when.start is None or when.end is None or when.end < conflict:
+        return None  # its own running total, or a time before this war ("the 1982 massacre")
+    if when.precision in ("year", "month"):
+        return When(max(when.start, conflict), min(when.end, published), when.precision, True)
+    return When(conflict, min(when.end, published), "range", True)
 
 
 def continues_running_total(sent: Span) -> bool:
