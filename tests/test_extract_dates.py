@@ -252,3 +252,22 @@ def test_part_of_a_month_start_takes_the_day_the_article_names():
 )  # fmt: skip
 def test_a_count_too_large_for_one_day_totals_the_period_its_sentence_names(sentence, expected):
     assert _period(only_toll(sentence)) == expected
+
+
+@pytest.mark.parametrize("published", [date(1, 1, 5), date(9999, 12, 30)])
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "in the past 5000 years",
+        "since they began 99999999 days ago",
+        "the first 9999 years of the conflict",
+        "since the summer",
+        "last Friday",
+        "during the month of December",
+        "since mid-May, it said on Monday",
+    ],
+)
+def test_a_period_off_the_calendar_is_no_time_not_a_crash(phrase, published):
+    doc = parse(f"At least 20 people were killed {phrase}. The assault began on May 16.")
+    for mention in find_times(doc[:], published):
+        assert mention.when.start is None or mention.when.start <= mention.when.end

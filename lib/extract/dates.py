@@ -248,15 +248,18 @@ def _count(word: str | None) -> int | None:
     return load_rules("numbers")["units"].get(word.lower())
 
 
-def _back(day: date, count: int, unit: str) -> date:
+def _back(day: date, count: int, unit: str) -> date | None:
     """`count` days, weeks, months or years before `day` (a month back keeps the day of the
-    month, clipped to the month's length)."""
+    month, clipped to the month's length); None outside the calendar ("5000 years")."""
     unit = unit.lower().rstrip("s")
-    if unit in ("day", "week"):
-        return day - timedelta(days=count * (7 if unit == "week" else 1))
-    months = day.year * 12 + day.month - 1 - count * (12 if unit == "year" else 1)
-    year, month = divmod(months, 12)
-    return date(year, month + 1, min(day.day, _month_end(year, month + 1).day))
+    try:
+        if unit in ("day", "week"):
+            return day - timedelta(days=count * (7 if unit == "week" else 1))
+        months = day.year * 12 + day.month - 1 - count * (12 if unit == "year" else 1)
+        year, month = divmod(months, 12)
+        return date(year, month + 1, min(day.day, _month_end(year, month + 1).day))
+    except (ValueError, OverflowError):
+        return None
 
 
 def _month_end(year: int, month: int) -> date:
@@ -383,8 +386,8 @@ def _resolve(kind: str, match: re.Match[str], published: date | None) -> When | 
         count = _count(match.group(1))
         if count is None or not match.group(2).lower().startswith("day"):
             return None
-        day = published - timedelta(days=count)
-        return When(day, day, "day")
+        day = _back(published, count, "day")
+        return When(day, day, "day") if day is not None else None
     if kind == "same_day":
         return When(published, published, "day")
     if kind == "day_before":
@@ -415,7 +418,7 @@ def _first_of_conflict(match: re.Match[str], published: date) -> When | None:
         return None
     conflict = _conflict_start()
     end = _back(conflict, -count, match.group(2))
-    return When(conflict, min(end, published), "range", True)
+    return When(conflict, min(end, published), "range", True) if end is not None else None
 
 
 def _between(match: re.Match[str], published: date) -> When | None:
@@ -433,9 +436,8 @@ def _since_began(match: re.Match[str], published: date) -> When | None:
     if match.group(1):
         return _since(match.group(1), published)
     count = _count(match.group(2))
-    if count is None:
-        return None
-    return _period(_back(published, count, match.group(3)), published)
+    start = _back(published, count, match.group(3)) if count is not None else None
+    return _period(start, published) if start is not None else None
 
 
 def _since_date(match: re.Match[str], published: date) -> When | None:
@@ -469,9 +471,8 @@ def _past_period(match: re.Match[str], published: date) -> When | None:
     """ "in the last nine days" (the span of an event), "in the past seven months" (a running
     total): counted back from the report day."""
     count = _count(match.group(1))
-    if count is None:
-        return None
-    return _period(_back(published, count, match.group(2)), published)
+    start = _back(published, count, match.group(2)) if count is not None else None
+    return _period(start, published) if start is not None else None
 
 
 # Kinds that name a period up to a day (a running total, or the span of one event).
@@ -738,7 +739,10 @@ def _named_days(doc: Doc, published: date) -> list[date]:
     if days is None:
         days = []
         for match in _patterns()["date"].finditer(_time_index(doc).text):
-            found = _date_in(match.group(0), published)
+            try:
+                found = _date_in(match.group(0), published)
+            except (ValueError, OverflowError):
+                continue  # off the calendar
             if found is not None and found[0] == found[1]:
                 days.append(found[0])
         doc.user_data["named_days"] = days
@@ -785,7 +789,7 @@ def _about_deaths(
             continue
         earlier = published is not None and said.start == said.end and said.start < published
         if earlier and item.kind in _UP_TO_NOW:
-            when = _resolve(item.kind, item.match, said.start)
+            when = _resolved(item.kind, item.match, said.start)
             mention = mention._replace(when=when) if when is not None else mention
         kept.append(mention)
     return kept
@@ -806,12 +810,21 @@ def _add_kind(
             at += 1
         if at < len(found) and found[at].start < e:
             continue
-        when = _resolve(kind, match, published)
+        when = _resolved(kind, match, published)
         if when is not None:
             added.append(_Found(s, e, when, kind, match))
     if not added:
         return found
     return sorted(found + added, key=_first)  # two sorted runs: a linear merge
+
+
+def _resolved(kind: str, match: re.Match[str], published: date | None) -> When | None:
+    """`_resolve`, with no time for a phrase that falls off the calendar (a report dated in
+    year 1 and "last Friday")."""
+    try:
+        return _resolve(kind, match, published)
+    except (ValueError, OverflowError):
+        return None
 
 
 def _first(found: _Found) -> int:
