@@ -271,3 +271,24 @@ def test_a_period_off_the_calendar_is_no_time_not_a_crash(phrase, published):
     doc = parse(f"At least 20 people were killed {phrase}. The assault began on May 16.")
     for mention in find_times(doc[:], published):
         assert mention.when.start is None or mention.when.start <= mention.when.end
+
+
+def test_a_datelines_date_is_the_reports_not_the_deaths():
+    toll = only_toll(
+        "DAMASCUS, May 16 (Xinhua) -- At least 16 gunmen were killed in clashes with troops in "
+        "Idlib province on Monday, SANA said."
+    )
+    assert day(toll.date_start) == date(2012, 5, 14)
+
+
+def test_a_possessive_time_after_a_speech_verb_is_the_deaths_day():
+    toll = only_toll("Activists say yesterday's shelling left over 100 people dead in Homs.")
+    assert day(toll.date_start) == date(2012, 5, 15)
+
+
+def test_a_time_several_clauses_away_belongs_to_another_clause():
+    toll = only_toll(
+        "As many as 16 people have been killed across the country, activists said, a few "
+        "hours after troops, backed by tanks, stormed a village in the north on Monday."
+    )
+    assert day(toll.date_start) == WEDNESDAY

@@ -54,7 +54,12 @@ _PART_DAYS = {"early": (1, 10), "mid": (11, 20), "late": (21, 31)}  # parts of a
 _PART_START = {"early": 1, "mid": 15, "late": 21}  # "since mid-September": the 15th
 _PART = re.compile(r"(early|mid|late)\b-? ?", re.IGNORECASE)
 _PAST_YEAR_START = r"the (?:19|20)"
-_WORD_KINDS = ("same_day", "day_before", "last_week", "this_week", "weekend", "last_month")
+_WORD_KINDS = (
+    "same_day", "overnight", "day_before", "last_week", "this_week", "weekend", "last_month"
+)  # fmt: skip
+_DATELINE_TOKENS = 6  # "DAMASCUS, Oct. 3 (Xinhua) --": a date this early, then "(" or a dash
+_DATELINE_NEXT = frozenset(("(", "-", "--", "—", "–"))
+_POSSESSIVE = frozenset(("'s", "’s"))
 
 
 class When(NamedTuple):
@@ -170,6 +175,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "past_year": re.compile(r"\bthe ((?:19\d\d|200\d|2010))\b", flags),
         "year_word": re.compile(rf"\b(?:{_alternation(list(r['year_words']))})\b", flags),
         "same_day": re.compile(rf"\b(?:{_alternation(r['same_day'])})\b", flags),
+        "overnight": re.compile(rf"\b(?:{_alternation(r['overnight'])})\b", flags),
         "day_before": re.compile(rf"\b(?:{_alternation(r['day_before'])})\b", flags),
         "last_week": re.compile(rf"\b(?:{_alternation(r['last_week'])})\b", flags),
         "this_week": re.compile(rf"\b(?:{_alternation(r['this_week'])})\b", flags),
@@ -203,8 +209,7 @@ def _gates() -> dict[str, tuple[str, ...]]:
         "year": ("19", "20"),
         "past_year": ("the 19", "the 20"),
         "year_word": ("year",),
-        **{key: tuple(r[key]) for key in
-           ("same_day", "day_before", "last_week", "this_week", "weekend", "last_month")},
+        **{key: tuple(r[key]) for key in _WORD_KINDS},
     }  # fmt: skip
 
 
@@ -390,6 +395,8 @@ def _resolve(kind: str, match: re.Match[str], published: date | None) -> When | 
         return When(day, day, "day") if day is not None else None
     if kind == "same_day":
         return When(published, published, "day")
+    if kind == "overnight":  # the night before the report: it spans two days
+        return When(published - timedelta(days=1), published, "range")
     if kind == "day_before":
         day = published - timedelta(days=1)
         return When(day, day, "day")
@@ -751,7 +758,13 @@ def _named_days(doc: Doc, published: date) -> list[date]:
 
 def _spoken(lowers: list[str], first: int, last: int, sent: Span) -> bool:
     """A time right after a speech verb ("said on Friday", "told reporters yesterday") or
-    right before one ("on Thursday said"): when the source spoke."""
+    right before one ("on Thursday said"), or a dateline's ("DAMASCUS, Oct. 3 (Xinhua) --"):
+    when the source spoke. Not a possessive ("activists say yesterday's violence ...")."""
+    following = lowers[last] if last < sent.end else ""
+    if following in _POSSESSIVE:
+        return False
+    if first - sent.start < _DATELINE_TOKENS and following in _DATELINE_NEXT:
+        return True
     verbs, with_object = _speech_verbs()
     if first > sent.start and lowers[first - 1] in verbs:
         return True
@@ -879,13 +892,15 @@ def _running_cues() -> re.Pattern[str]:
 
 def nearest_time(mentions: list[TimeMention], start: int, end: int, doc: Doc) -> TimeMention | None:
     """The time expression closest to tokens [start, end); a comma between counts extra, so
-    "the deaths on Wednesday, at least 74 were killed ... on Tuesday" is Tuesday.
+    "the deaths on Wednesday, at least 74 were killed ... on Tuesday" is Tuesday. One further
+    than `time_reach` (several clause breaks away: "16 killed across the country, activists
+    said, hours after troops shelled Deraa overnight") belongs to another clause: none.
 
     Mentions are disjoint and in text order, so the nearest is the last one ending before the
     claim or the first one after it (the first overlapping one, at distance 0): two bisections,
     not a scan of every mention per claim."""
-    if len(mentions) < 2:  # most sentences have at most one: nothing to weigh
-        return mentions[0] if mentions else None
+    if not mentions:
+        return None
     commas = _comma_counts(doc)
     after = bisect_right(mentions, start, key=_mention_end)
     best: TimeMention | None = None
@@ -899,8 +914,8 @@ def nearest_time(mentions: list[TimeMention], start: int, end: int, doc: Doc) ->
         if m.start >= end:
             distance = m.start - end + _COMMA_PENALTY * (commas[m.start] - commas[end])
         if best is None or distance < best_distance:
-            best = m
-    return best
+            best, best_distance = m, distance
+    return best if best_distance <= load_rules("dates")["time_reach"] else None
 
 
 def _mention_end(mention: TimeMention) -> int:
