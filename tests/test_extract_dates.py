@@ -292,3 +292,11 @@ def test_a_time_several_clauses_away_belongs_to_another_clause():
         "hours after troops, backed by tanks, stormed a village in the north on Monday."
     )
     assert day(toll.date_start) == WEDNESDAY
+
+
+def test_a_new_paragraph_naming_its_own_place_is_a_new_event_not_the_running_total():
+    found = tolls(
+        "More than 9,000 people have died in the uprising, according to the UN.\n\n"
+        "In Aleppo, at least 20 people have been killed in shelling, activists said."
+    )
+    assert _period(found[found.deaths == 20].iloc[0]) == (WEDNESDAY, WEDNESDAY, False)

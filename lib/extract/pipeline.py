@@ -255,7 +255,7 @@ class _ArticleExtractor:
         else:
             worded = kind == "death_toll" and continues_running_total(self.sentences[index].span)
             when = self._carried_when(index, carry, kind, count, worded)
-        if kind == "death_toll" and when.cumulative:
+        if kind == "death_toll" and when.cumulative and not self.sentences[index].headline:
             self._running = (index, when)
         return when
 
@@ -263,13 +263,16 @@ class _ArticleExtractor:
         self, index: int, carry: _Carry, kind: str, count: int | None, worded: bool
     ) -> When:
         """The paragraph's time; in a new paragraph, a count worded as part of a running total
-        takes the article's latest one, a few sentences back (wire copy makes each sentence a
-        paragraph: "The bombing campaign has killed 553 people" after "500 militants since
-        they began a month ago")."""
+        and naming no place of its own (which would make it a new event: "In Aleppo, 20 people
+        have been killed") takes the article's latest running total, a few sentences back
+        (wire copy makes each sentence a paragraph: "The bombing campaign has killed 553
+        people" after "500 militants since they began a month ago")."""
         carried = carry.when
         if carried is None:
             reach = load_rules("dates")["running_total_reach_sentences"]
-            if worded and self._running is not None and index - self._running[0] <= reach:
+            recent = self._running is not None and index - self._running[0] <= reach
+            local = any(m.place.precision != "country" for m in self._places(index))
+            if worded and recent and not local:
                 return self._running[1]
             return inferred(self.published)
         if carried.cumulative:
