@@ -21,7 +21,15 @@ import pandas as pd
 import pyarrow as pa
 
 from lib.claims import claims_batch, claims_from_records, make_claim_id
-from lib.extract.dates import TimeMention, When, find_times, inferred, nearest_time
+from lib.extract.dates import (
+    TimeMention,
+    When,
+    continues_running_total,
+    find_times,
+    inferred,
+    nearest_time,
+    running_total,
+)
 from lib.extract.events import event_matcher, find_events
 from lib.extract.matching import Hit, find, within
 from lib.extract.numbers import find_numbers
@@ -152,6 +160,7 @@ class _ArticleExtractor:
         self._time_cache: dict[int, list[TimeMention]] = {}
         self._place_cache: dict[int, list[PlaceMention]] = {}
         self._last_toll: dict[str, Any] | None = None
+        self._running: tuple[int, When] | None = None  # sentence and time of the last running total
 
     def _times(self, index: int) -> list[TimeMention]:
         """Time expressions of a sentence (computed once: every claim in it asks)."""
@@ -217,7 +226,7 @@ class _ArticleExtractor:
             where, note = self._fallback_place(source, carry, kind)
             notes += [note] if note else []
         times = self._times(index)
-        when = self._when(nearest_time(times, start, end, self.doc), carry, kind, count)
+        when = self._when(index, nearest_time(times, start, end, self.doc), carry, kind, count)
         if carry.when is not None and when is carry.when:
             notes.append("date from the paragraph")
         return _Claimed(source, where, when, tuple(notes))
@@ -236,18 +245,45 @@ class _ArticleExtractor:
         return (NATIONWIDE, "") if kind == "statement" else (UNKNOWN, "")
 
     def _when(
-        self, mention: TimeMention | None, carry: _Carry, kind: str, count: int | None
+        self, index: int, mention: TimeMention | None, carry: _Carry, kind: str, count: int | None
     ) -> When:
-        """The claim's own time, else the paragraph's (a cumulative one only for a count at
-        least half the cumulative total it follows), else the report date, inferred."""
+        """The claim's own time (a count too large for one day: the conflict's running total),
+        else the paragraph's (a cumulative one only for a count at least half the cumulative
+        total it follows, or worded as part of it: "have also been killed"), else the report
+        date, inferred."""
+        if kind == "death_toll":
+            total = running_total(mention, self.published, count)
+            if total is not None:
+                return total
         if mention is not None:
-            return mention.when
+            when = mention.when
+        else:
+            worded = kind == "death_toll" and continues_running_total(self.sentences[index].span)
+            when = self._carried_when(index, carry, kind, count, worded)
+        if kind == "death_toll" and when.cumulative and not self.sentences[index].headline:
+            self._running = (index, when)
+        return when
+
+    def _carried_when(
+        self, index: int, carry: _Carry, kind: str, count: int | None, worded: bool
+    ) -> When:
+        """The paragraph's time; in a new paragraph, a count worded as part of a running total
+        and naming no place of its own (which would make it a new event: "In Aleppo, 20 people
+        have been killed") takes the article's latest running total, a few sentences back
+        (wire copy makes each sentence a paragraph: "The bombing campaign has killed 553
+        people" after "500 militants since they began a month ago")."""
         carried = carry.when
         if carried is None:
+            reach = load_rules("dates")["running_total_reach_sentences"]
+            recent = self._running is not None and index - self._running[0] <= reach
+            local = any(m.place.precision != "country" for m in self._places(index))
+            if worded and recent and not local:
+                return self._running[1]
             return inferred(self.published)
         if carried.cumulative:
             comparable = kind == "death_toll" and count is not None and carry.cumulative_count
-            if not comparable or count * 2 < carry.cumulative_count:
+            large = comparable and count * 2 >= carry.cumulative_count
+            if not (large or worded):
                 return inferred(self.published)
         return carried
 
