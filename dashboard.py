@@ -8,7 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from pages import ui
+import ui
 
 st.set_page_config(
     page_title="Syria conflict claims",

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
+import ui
 from lib import charts, highlight
-from pages import ui
 
 claims = ui.view_claims()
 articles = ui.articles_with_claims(claims)

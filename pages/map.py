@@ -2,8 +2,8 @@
 
 import streamlit as st
 
+import ui
 from lib import charts, export
-from pages import ui
 
 BUTTONS = {"best": "Best", "low": "Lowest", "high": "Highest", "events": "Events"}
 

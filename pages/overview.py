@@ -2,8 +2,8 @@
 
 import streamlit as st
 
+import ui
 from lib import charts
-from pages import ui
 
 claims = ui.view_claims()
 everything = ui.load_claims()

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
+import ui
 from lib import charts, export, series
-from pages import ui
 
 claims = ui.view_claims()
 st.title("Timeline")

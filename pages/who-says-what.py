@@ -2,8 +2,8 @@
 
 import streamlit as st
 
+import ui
 from lib import charts
-from pages import ui
 
 SHOWN = {"100 most disputed": 100, "500 most disputed": 500, "2,000 most disputed": 2000,
          "all": None}  # fmt: skip

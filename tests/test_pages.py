@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -210,9 +211,17 @@ def test_a_hand_typed_url_is_normalised_in_the_sidebar_and_the_address(app):
 
 
 def test_a_click_on_a_town_marker_names_its_governorate():
-    from pages.ui import _clicked_governorate
+    from ui import _clicked_governorate
 
     assert _clicked_governorate({"location": "SY-HI", "customdata": ["Homs"]}) == "SY-HI"
     marker = {"customdata": ["Taftanaz", "at least 20 deaths", "2012-04-04", "…", "x", "SY-ID"]}
     assert _clicked_governorate(marker) == "SY-ID"
     assert _clicked_governorate({"x": 1}) is None
+
+
+def test_pages_folder_holds_only_the_pages_dashboard_registers():
+    """Streamlit lists every file of pages/ in the sidebar and serves it as a page when a deep
+    link is the first request after start: a helper module there becomes a blank page."""
+    registered = set(re.findall(r'"(pages/[^"]+\.py)"', (ROOT / "dashboard.py").read_text()))
+    present = {f"pages/{p.name}" for p in (ROOT / "pages").iterdir() if p.name != "__pycache__"}
+    assert present == registered
