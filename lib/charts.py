@@ -65,6 +65,11 @@ def wrap(text: object, width: int = 70) -> str:
     return "<br>".join(html.escape(line, quote=False) for line in lines)
 
 
+def legend_name(source: object) -> str:
+    """A source name as a plotly legend entry: escaped, since plotly renders tags in names."""
+    return html.escape(str(source), quote=False)
+
+
 def source_styles(sources: Iterable[str]) -> dict[str, tuple[str, str]]:
     """Colour and marker symbol per source, stable for a given list of all known sources.
 
@@ -177,7 +182,7 @@ def province_map(
                 lon=group["lon"],
                 mode="markers",
                 marker={"size": 13, "color": colour},
-                name=str(source),
+                name=legend_name(source),
                 showlegend=True,
                 # The last field is the governorate: clicking a town filters to it.
                 customdata=[
@@ -412,7 +417,7 @@ def _daily_points(fig: go.Figure, daily: pd.DataFrame, styles: dict) -> None:
                 x=pd.to_datetime(group["date"]) + step * (i - (len(sources) - 1) / 2),
                 y=group["best"].astype("float64"),
                 mode="markers",
-                name=str(source),
+                name=legend_name(source),
                 legendgroup=str(source),
                 marker={
                     "color": colour,
@@ -530,7 +535,7 @@ def cumulative_figure(totals: pd.DataFrame, styles: dict) -> go.Figure:
                 x=group["as_of_text"],
                 y=group["best"].astype("float64"),
                 mode="markers",
-                name=str(source),
+                name=legend_name(source),
                 marker={"color": colour, "symbol": symbol, "size": 12},
                 error_y={**bars, "color": colour},
                 customdata=list(zip(group["since_text"], bounds, strict=True)),

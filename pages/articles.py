@@ -13,8 +13,8 @@ if articles.empty:
     st.stop()
 
 article = ui.pick_article(articles)
-st.subheader(article["title"] or "(untitled)")
-st.caption(ui.article_byline(article, with_title=False))
+st.subheader(ui.escape(ui.article_title(article)))
+st.caption(ui.escape(ui.article_byline(article, with_title=False)))
 mine = claims[claims["article_id"] == article["article_id"]]
 focus = ui.focused_claim(mine)
 st.markdown(highlight.legend_html(), unsafe_allow_html=True)

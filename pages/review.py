@@ -6,6 +6,7 @@ lib/corrections. Run through dashboard.py's st.navigation (no set_page_config he
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from lib.articles import SUFFIXES
@@ -26,7 +27,9 @@ from lib.corrections import (
     review_table,
 )
 from lib.ingest import MAX_UPLOAD_MB, read_upload, save_uploads
-from lib.store import ClaimStore, StoreBusyError, ensure_seeded, open_store, preview
+from lib.store import ClaimStore, ensure_seeded, open_store, preview
+from ui import article_title
+from ui.errors import escape, store_guard
 
 PREVIEW_COLUMNS = ["claim_type", "sentence", "deaths", "qualifier", "source", "place",
                    "governorate", "date_start", "date_end"]  # fmt: skip
@@ -57,6 +60,10 @@ def _refresh() -> None:
     st.rerun()
 
 
+def _day(published: object) -> str:
+    return "date unknown" if pd.isna(published) else f"{published:%Y-%m-%d}"
+
+
 def upload_section(store: ClaimStore) -> None:
     st.subheader("Add articles")
     files = st.file_uploader(
@@ -79,14 +86,14 @@ def upload_section(store: ClaimStore) -> None:
         uploads = [read_upload(f.name, f.getvalue(), published) for f in files]
     errors = [e for u in uploads for e in u.errors]
     for error in errors:
-        st.error(f"**{error.name}**: {error.reason}")
+        st.error(f"**{escape(error.name)}**: {escape(error.reason)}")
     if errors:
         st.warning("Nothing will be saved until every file reads cleanly.")
         return
     articles = [a for u in uploads for a in u.articles]
     claims, failed = preview(articles)
     for error in failed:
-        st.error(f"**{error.name}**: {error.reason}")
+        st.error(f"**{escape(error.name)}**: {escape(error.reason)}")
     st.caption(f"Preview: {len(articles)} article(s), {len(claims)} claim(s) found.")
     st.dataframe(claims[PREVIEW_COLUMNS], hide_index=True)
     if not failed and st.button(
@@ -95,7 +102,8 @@ def upload_section(store: ClaimStore) -> None:
         report = save_uploads(store, uploads)
         if report.failed:
             st.error(
-                "Nothing was saved: " + "; ".join(f"{e.name}: {e.reason}" for e in report.failed)
+                "Nothing was saved: "
+                + "; ".join(f"{escape(e.name)}: {escape(e.reason)}" for e in report.failed)
             )
             return
         st.session_state["review_message"] = (
@@ -110,8 +118,8 @@ def edit_section(store: ClaimStore) -> None:
     log = store.corrections()
     articles = store.articles()
     labels = {
-        row.article_id: f"{row.published:%Y-%m-%d} · {row.title or row.path or row.article_id}"
-        for row in articles.itertuples()
+        row["article_id"]: f"{_day(row['published'])} · {article_title(row)}"
+        for row in articles.to_dict("records")
     }
     article_id = st.selectbox("Article", list(labels), format_func=labels.get)
     if article_id is None:
@@ -134,7 +142,7 @@ def edit_section(store: ClaimStore) -> None:
             try:
                 ids = store.apply_edits(edits, reason, author)
             except (CorrectionError, ValueError) as exc:
-                st.error(f"Not saved: {exc}")
+                st.error(f"Not saved: {escape(exc)}")
             else:
                 st.session_state["review_message"] = f"Saved {len(ids)} correction(s)."
                 _refresh()
@@ -187,7 +195,7 @@ st.caption(
 )
 if message := st.session_state.pop("review_message", None):
     st.success(message)
-try:
+with store_guard():  # a busy or damaged store: a clear message, not a traceback
     claim_store = open_store()
     with claim_store.session():  # one wait for a busy file per block, not one per read
         ensure_seeded(claim_store)
@@ -196,5 +204,3 @@ try:
     with claim_store.session():
         edit_section(claim_store)
         queue_section(claim_store)
-except StoreBusyError as exc:
-    st.error(str(exc))

@@ -21,6 +21,7 @@ from lib.filters import ClaimFilter
 from lib.geography import GOVERNORATES
 from lib.series import CodedClaims
 from lib.store import ClaimStore, ensure_seeded, open_store
+from ui.errors import escape
 
 # URL key -> session_state key of the sidebar widget that edits it.
 WIDGETS = {
@@ -399,7 +400,7 @@ def show_answers(selection, matrix: pd.DataFrame, answers: pd.DataFrame) -> None
     shown = answers[answers["question_id"] == question_id]
     if column in set(shown["source"]):
         shown = shown[shown["source"] == column]
-    st.subheader(str(shown["question"].iloc[0]) if len(shown) else "No answer in this cell")
+    st.subheader(escape(shown["question"].iloc[0]) if len(shown) else "No answer in this cell")
     for answer in shown.to_dict("records"):
         value = answer["display"] if isinstance(answer["display"], str) else answer["position"]
         st.markdown(f"**{escape_markdown(answer['source'])}**: {escape_markdown(str(value))}")
@@ -415,9 +416,7 @@ def show_answers(selection, matrix: pd.DataFrame, answers: pd.DataFrame) -> None
         )
 
 
-def escape_markdown(text: object) -> str:
-    """Untrusted text shown through st.markdown: no markup, links or HTML."""
-    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!|<>~$" else ch for ch in str(text))
+escape_markdown = escape
 
 
 def articles_with_claims(claims: pd.DataFrame) -> pd.DataFrame:
@@ -464,5 +463,13 @@ def article_byline(article, with_title: bool = True) -> str:
     published = article["published"]
     day = f"{published:%d %b %Y}" if not pd.isna(published) else "date unknown"
     outlet = article["outlet"] if isinstance(article["outlet"], str) else "outlet unknown"
-    title = article["title"] if isinstance(article["title"], str) else "(untitled)"
-    return f"{title} · {outlet} · {day}" if with_title else f"{outlet} · {day}"
+    return f"{article_title(article)} · {outlet} · {day}" if with_title else f"{outlet} · {day}"
+
+
+def article_title(article) -> str:
+    """An article's title, else its file name, else "(untitled)": titles are optional."""
+    for field in ("title", "path"):
+        value = article.get(field)
+        if isinstance(value, str) and value.strip():
+            return value
+    return "(untitled)"
