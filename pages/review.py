@@ -6,6 +6,8 @@ lib/corrections. Run through dashboard.py's st.navigation (no set_page_config he
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import streamlit as st
 
@@ -31,6 +33,7 @@ from lib.store import ClaimStore, ensure_seeded, open_store, preview
 from ui import article_title
 from ui.errors import escape, store_guard
 
+EARLIEST_PUBLISHED = dt.date(2011, 1, 1)  # the uprising began in March 2011
 PREVIEW_COLUMNS = ["claim_type", "sentence", "deaths", "qualifier", "source", "place",
                    "governorate", "date_start", "date_end"]  # fmt: skip
 _count = st.column_config.NumberColumn(min_value=0, step=1, format="%d")
@@ -78,7 +81,12 @@ def upload_section(store: ClaimStore) -> None:
     uploads = [read_upload(f.name, f.getvalue()) for f in files]
     if any(u.needs_date for u in uploads):
         published = st.date_input(
-            "Publication date for the files that carry none", value=None, format="YYYY-MM-DD"
+            "Publication date for the files that carry none",
+            value=None,
+            min_value=EARLIEST_PUBLISHED,  # Streamlit's default refuses dates over 10 years old
+            max_value=dt.date.today(),
+            format="YYYY-MM-DD",
+            key="upload-published",
         )
         if published is None:
             st.info("Some files have no publication date: pick one above to continue.")

@@ -6,6 +6,7 @@ here is Streamlit state: caching, widgets, the query string and download buttons
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from collections.abc import Callable
@@ -32,6 +33,7 @@ WIDGETS = {
     "event": "f_event",
 }
 DATES = "f_dates"
+AUTO_DATES = "f_dates_auto"  # the span the date widget was given automatically, else None
 IMAGE_FORMAT = "f_image_format"
 URL_KEYS = (*WIDGETS, "start", "end")
 
@@ -191,7 +193,40 @@ def _init_from_url(span: tuple[dt.date, dt.date]) -> None:
         st.session_state.setdefault(state_key, sorted(values))
     start = url.start or span[0]
     end = url.end or max(span[1], start)
-    st.session_state.setdefault(DATES, (start, end))
+    if DATES not in st.session_state:
+        st.session_state[DATES] = (start, end)
+        # Dates from a link are the user's choice; otherwise they follow the data.
+        st.session_state[AUTO_DATES] = None if url.start or url.end else span
+
+
+def _follow_data(span: tuple[dt.date, dt.date]) -> None:
+    """Widen the date filter to new data (an upload, an ingest) unless the user chose dates.
+
+    The widget holds the span it was given automatically until the user moves it; while it
+    does, a change of the data's span moves it too, so new articles are never hidden.
+    """
+    auto = st.session_state.get(AUTO_DATES)
+    if auto is None or tuple(st.session_state[DATES]) != tuple(auto):
+        return
+    if tuple(auto) != span:
+        st.session_state[DATES] = span
+        st.session_state[AUTO_DATES] = span
+
+
+def show_all_dates() -> None:
+    """Callback: drop the date bounds, back to the data's whole span (and following it)."""
+    st.session_state.pop(DATES, None)
+    for key in ("start", "end"):
+        st.query_params.pop(key, None)
+
+
+def _hidden_by_dates(flt: ClaimFilter) -> int:
+    """How many claims the other filters keep but the dates leave out."""
+    if flt.start is None and flt.end is None:
+        return 0
+    coded = _coded_store(os.environ.get("SYRIA_CLAIMS_DB"), _version())
+    undated = dataclasses.replace(flt, start=None, end=None)
+    return int(undated.view(coded).selected.sum() - flt.view(coded).selected.sum())
 
 
 def reset_filters() -> None:
@@ -217,6 +252,7 @@ def sidebar_filter() -> ClaimFilter:
     claims = load_claims()
     span = _data_span(claims)
     _init_from_url(span)
+    _follow_data(span)
     sources = sorted(set(claims["source"].dropna()) | set(st.session_state[WIDGETS["source"]]))
     start, end = st.session_state[DATES] if len(st.session_state[DATES]) == 2 else span
     with st.sidebar:
@@ -271,7 +307,13 @@ def sidebar_filter() -> ClaimFilter:
     if len(dates) == 2 and tuple(dates) != span:
         params["start"], params["end"] = [dates[0].isoformat()], [dates[1].isoformat()]
     _write_url(params)
-    return ClaimFilter.from_query_params(params)
+    flt = ClaimFilter.from_query_params(params)
+    if hidden := _hidden_by_dates(flt):
+        st.sidebar.warning(
+            f"{hidden:,} claim(s) fall outside these dates.", icon=":material/date_range:"
+        )
+        st.sidebar.button("Show all dates", on_click=show_all_dates, key="widen-dates")
+    return flt
 
 
 def _humanise(value: str) -> str:
