@@ -519,8 +519,27 @@ def _bound_groups(
     places = coded.places
     keys = [codes(d.to_numpy()[rows]) for d in dates(coded.claims).values()]
     keys += [places.level[rows], places.area[rows], places.place[rows]]
-    keys += [coded.codes(c)[rows] for c in _BOUND_TEXTS]
+    keys += [
+        coded.shared(_victims_groups)[rows] if c == "victims" else coded.codes(c)[rows]
+        for c in _BOUND_TEXTS
+    ]
     return presort(rows, keys, (len(keys),))
+
+
+def _victims_groups(whole: CodedClaims) -> np.ndarray:
+    """Victims codes for grouping, a sub-count taking its parent's: "40 killed, including six
+    children" is one toll at its place (the parent's bounds, both claim ids), not two points.
+    A sub-count with a place of its own ("including 12 in Daraa") still forms its own row."""
+    groups = whole.codes("victims").copy()
+    parents = whole.claims["part_of"]
+    is_sub = parents.notna().to_numpy()
+    if is_sub.any():
+        position = pd.Series(np.arange(len(whole)), index=whole.claims["claim_id"].to_numpy())
+        position = position[~position.index.duplicated()]
+        found = position.reindex(parents[is_sub].to_numpy()).to_numpy()
+        known = ~np.isnan(found)
+        groups[np.flatnonzero(is_sub)[known]] = groups[found[known].astype(np.int64)]
+    return groups
 
 
 def _daily_groups(coded: CodedClaims) -> Presorted:
