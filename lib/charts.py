@@ -3,14 +3,18 @@
 Why one module: the page, the modebar download, the server-side PNG/SVG and the CLI export
 must all show the same figure. Everything here draws offline: the map is a MapLibre trace on
 the tile-less "white-bg" style with marker-only (no text) layers, so no tile, style or font is
-ever requested. Colours are the Okabe-Ito palette (safe for the common colour-vision
-deficiencies), and each source also gets its own marker symbol so colour is never the only cue.
+ever requested. Colours: Okabe-Ito, then Paul Tol's muted scheme (19 in all); each source
+also gets its own marker symbol so colour is never the only cue. A source keeps its colour on
+every page, filter and export: colours go to the store's sources by their number of claims,
+not to the sources a filter happens to keep, and the tail beyond 19 shares "other sources".
 """
 
 from __future__ import annotations
 
 import html
+import math
 import textwrap
+from collections import Counter
 from collections.abc import Iterable
 
 import pandas as pd
@@ -20,9 +24,14 @@ from plotly.subplots import make_subplots
 from lib import comparison, series
 from lib.geography import GOVERNORATES, boundaries_geojson
 
-# Okabe & Ito (2008), yellow last: it is hard to read on white.
-PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
+# Okabe & Ito (2008) without its yellow (hard to read on white), then Paul Tol's muted scheme.
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",
+           "#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677",
+           "#882255", "#AA4499", "#661100", "#6699CC", "#B2182B")  # fmt: skip
 SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "cross", "star", "hexagon")
+OTHER_COLOUR = "#8A94A6"
+OTHER_SOURCES = "other sources"
+MARKER_EDGE = "#1F2933"  # a dark ring under each map marker keeps it visible on any fill
 # Single-hue sequential scale: ordered by lightness, readable without hue discrimination.
 SEQUENTIAL = [[0.0, "#FDD0A2"], [0.5, "#F16913"], [1.0, "#7F2704"]]
 NO_DATA_COLOUR = "#E5E8EC"
@@ -71,16 +80,24 @@ def legend_name(source: object) -> str:
 
 
 def source_styles(sources: Iterable[str]) -> dict[str, tuple[str, str]]:
-    """Colour and marker symbol per source, stable for a given list of all known sources.
+    """Colour and marker symbol per source: the most frequent sources get distinct colours.
 
-    Pass every source in the data (not just the filtered ones) so a source keeps its colour
-    when filters change.
+    Pass the source of every claim in the store (repeats count), not the filtered ones, so a
+    source keeps its colour when filters change: sources are ranked by claims, then by name,
+    and those beyond the palette share OTHER_COLOUR (see `legend_entry`).
     """
-    ordered = sorted({str(s) for s in sources})
+    counts = Counter(str(s) for s in sources)
+    ranked = sorted(counts, key=lambda s: (-counts[s], s))
     return {
-        s: (PALETTE[i % len(PALETTE)], SYMBOLS[(i // len(PALETTE)) % len(SYMBOLS)])
-        for i, s in enumerate(ordered)
+        s: (PALETTE[i], SYMBOLS[i % len(SYMBOLS)]) if i < len(PALETTE) else (OTHER_COLOUR, "circle")
+        for i, s in enumerate(ranked)
     }
+
+
+def legend_entry(source: object, styles: dict[str, tuple[str, str]]) -> tuple[str, str, str]:
+    """(colour, symbol, escaped legend name) of a source; the tail is "other sources"."""
+    colour, symbol = styles.get(str(source), (OTHER_COLOUR, "circle"))
+    return colour, symbol, OTHER_SOURCES if colour == OTHER_COLOUR else legend_name(source)
 
 
 def image_config(
@@ -159,8 +176,14 @@ def province_map(
                 z=shown["value"].astype(float).tolist(),
                 colorscale=SEQUENTIAL,
                 zmin=0,
+                zmax=max(1, math.ceil(shown["value"].max())),
                 marker={"line": {"color": "white", "width": 1}, "opacity": 0.9},
-                colorbar={"title": {"text": metric_label}, "thickness": 14, "len": 0.6},
+                colorbar={
+                    "title": {"text": metric_label},
+                    "thickness": 14,
+                    "len": 0.6,
+                    **integer_ticks(shown["value"].max()),
+                },
                 customdata=[
                     [names.get(c, c), wrap(d, 60)]
                     for c, d in zip(shown["governorate"], shown["detail"], strict=True)
@@ -174,35 +197,14 @@ def province_map(
                 showlegend=False,
             )
         )
-    for source, group in markers.groupby("source", sort=True) if len(markers) else []:
-        colour, _ = styles.get(source, (PALETTE[0], "circle"))
-        fig.add_trace(
-            go.Scattermap(
-                lat=group["lat"],
-                lon=group["lon"],
-                mode="markers",
-                marker={"size": 13, "color": colour},
-                name=legend_name(source),
-                showlegend=True,
-                # The last field is the governorate: clicking a town filters to it.
-                customdata=[
-                    [wrap(p), wrap(lbl), wrap(d), wrap(s), wrap(source), _text(g)]
-                    for p, lbl, d, s, g in zip(
-                        group["place"],
-                        group["label"],
-                        group["date"],
-                        group["sentence"],
-                        group["governorate"],
-                        strict=True,
-                    )
-                ],
-                hovertemplate=(
-                    "<b>%{customdata[0]}</b> · %{customdata[2]}<br>%{customdata[1]}"
-                    "<br>Source: %{customdata[4]}<br><i>%{customdata[3]}</i><extra></extra>"
-                ),
-            )
-        )
-    _layout(fig, title, f"{metric_label}. Markers: place-level claims by source.", height=560)
+    _town_marker_traces(fig, marker_points(markers, styles))
+    _layout(
+        fig,
+        title,
+        f"{metric_label}. Markers: claims placed in a town, by source (larger: several claims; "
+        "sources at one town are set side by side).",
+        height=560,
+    )
     fig.update_layout(
         map={"style": "white-bg", "center": SYRIA_CENTER, "zoom": SYRIA_ZOOM},
         legend={"orientation": "h", "x": 0, "y": 0, "yanchor": "top"},
@@ -223,6 +225,102 @@ def province_map(
         ],
     )
     return fig
+
+
+def integer_ticks(top: float) -> dict:
+    """Colour bar ticks at whole numbers (1, 2 or 5 x 10^k apart): counts of people or claims
+    are never fractional, even when a map has one value and plotly would tick 0.2, 0.4 ..."""
+    top = max(1, math.ceil(top))
+    step = next(
+        m * 10**k for k in range(len(str(top)) + 1) for m in (1, 2, 5) if top / (m * 10**k) <= 5
+    )
+    return {"tickmode": "array", "tickvals": list(range(0, top + 1, step)), "tickformat": ",d"}
+
+
+MARKER_SPREAD = 0.22  # degrees between the markers of several sources at one town (~10 px)
+MAX_LISTED = 8  # claims listed in one marker's tooltip
+
+
+def marker_points(markers: pd.DataFrame, styles: dict[str, tuple[str, str]]) -> pd.DataFrame:
+    """One map marker per town and source, from `town_markers` rows.
+
+    Several claims of a source at a town are one larger marker whose tooltip lists them all
+    (up to MAX_LISTED, then how many more); several sources at one town are set on a small
+    circle around it, so none hides another. Columns: lat, lon, legend, colour, size,
+    n_claims, hover (escaped HTML), governorate.
+    """
+    cols = ["lat", "lon", "legend", "colour", "size", "n_claims", "hover", "governorate"]
+    if markers.empty:
+        return pd.DataFrame(columns=cols)
+    out = []
+    for (lat, lon), at_town in markers.groupby(["lat", "lon"], sort=True):
+        sources = sorted(at_town["source"].astype(str).unique())
+        for j, source in enumerate(sources):
+            claims = at_town[at_town["source"].astype(str) == source]
+            angle = 2 * math.pi * j / len(sources)
+            radius = MARKER_SPREAD if len(sources) > 1 else 0.0
+            colour, _, legend = legend_entry(source, styles)
+            out.append(
+                {
+                    "lat": lat + radius * math.sin(angle),
+                    "lon": lon + radius * math.cos(angle),
+                    "legend": legend,
+                    "colour": colour,
+                    "size": 11 + 3 * min(len(claims) - 1, 4),
+                    "n_claims": len(claims),
+                    "hover": _marker_hover(claims, source),
+                    "governorate": _text(claims["governorate"].iloc[0]),
+                }
+            )
+    return pd.DataFrame(out, columns=cols)
+
+
+def _marker_hover(claims: pd.DataFrame, source: str) -> str:
+    """Tooltip of one marker: place, source, then each claim (date, what, sentence if one)."""
+    place = wrap(claims["place"].iloc[0])
+    n = len(claims)
+    head = f"<b>{place}</b> · {wrap(source)}" + (f" · {n} claims" if n > 1 else "")
+    lines = [
+        f"{wrap(r['date'])}: {wrap(r['label'])}" for r in claims.head(MAX_LISTED).to_dict("records")
+    ]
+    if n > MAX_LISTED:
+        lines.append(f"… and {n - MAX_LISTED} more (Articles page)")
+    if n == 1:
+        lines.append(f"<i>{wrap(claims['sentence'].iloc[0])}</i>")
+    return "<br>".join([head, *lines])
+
+
+def _town_marker_traces(fig: go.Figure, points: pd.DataFrame) -> None:
+    """Dark rings, then one trace per legend entry: markers stay visible on any colour."""
+    if points.empty:
+        return
+    fig.add_trace(
+        go.Scattermap(
+            lat=points["lat"],
+            lon=points["lon"],
+            mode="markers",
+            marker={"size": points["size"] + 4, "color": MARKER_EDGE},
+            hoverinfo="skip",
+            showlegend=False,
+            name="marker edges",
+        )
+    )
+    for legend, group in points.groupby("legend", sort=True):
+        fig.add_trace(
+            go.Scattermap(
+                lat=group["lat"],
+                lon=group["lon"],
+                mode="markers",
+                marker={"size": group["size"], "color": group["colour"].iloc[0]},
+                name=legend,
+                showlegend=True,
+                # The last field is the governorate: clicking a town filters to it.
+                customdata=[
+                    [h, g] for h, g in zip(group["hover"], group["governorate"], strict=True)
+                ],
+                hovertemplate="%{customdata[0]}<extra></extra>",
+            )
+        )
 
 
 def _range_text(low: float, best: float, high: float, unbounded: bool) -> str:
@@ -330,8 +428,15 @@ def claim_what(row: dict) -> str:
 
 
 def town_markers(claims: pd.DataFrame) -> pd.DataFrame:
-    """Place-level claims with coordinates, ready for `province_map` markers."""
-    rows = claims[claims["lat"].notna() & claims["lon"].notna()]
+    """Claims placed in a town (with coordinates), ready for `province_map` markers.
+
+    A claim known only to its governorate is not a point: its coordinates are the
+    governorate's centroid (Homs: in the desert), so it colours the governorate instead.
+    """
+    located = claims["lat"].notna() & claims["lon"].notna()
+    if "geo_precision" in claims:
+        located &= claims["geo_precision"].eq("town").fillna(False).astype(bool)
+    rows = claims[located]
     records = rows.to_dict("records")
     return pd.DataFrame(
         {
@@ -406,9 +511,10 @@ def _daily_points(fig: go.Figure, daily: pd.DataFrame, styles: dict) -> None:
     days = pd.to_datetime(daily["date"])
     span = max(days.max() - days.min(), pd.Timedelta(days=7)) if len(days) else pd.Timedelta(0)
     step = span * 0.012
+    shown_legends: set[str] = set()
     for i, source in enumerate(sources):
         group = daily[daily["source"] == source]
-        colour, symbol = styles.get(source, (PALETTE[0], "circle"))
+        colour, symbol, legend = legend_entry(source, styles)
         bars, bounds = _error_bars(group)
         place = group["place"].fillna("Syria (nationwide)").map(wrap)
         day_text = pd.to_datetime(group["date"]).dt.strftime("%Y-%m-%d")
@@ -417,8 +523,9 @@ def _daily_points(fig: go.Figure, daily: pd.DataFrame, styles: dict) -> None:
                 x=pd.to_datetime(group["date"]) + step * (i - (len(sources) - 1) / 2),
                 y=group["best"].astype("float64"),
                 mode="markers",
-                name=legend_name(source),
-                legendgroup=str(source),
+                name=legend,
+                legendgroup=legend,
+                showlegend=legend not in shown_legends,
                 marker={
                     "color": colour,
                     "symbol": symbol,
@@ -435,6 +542,7 @@ def _daily_points(fig: go.Figure, daily: pd.DataFrame, styles: dict) -> None:
             row=1,
             col=1,
         )
+        shown_legends.add(legend)
 
 
 def _event_markers(fig: go.Figure, events: pd.DataFrame, row: int) -> None:
@@ -501,7 +609,7 @@ def timeline_figure(
         "and upper bound. Sources are never added together.",
         height=420 if events is None else 560 + 26 * events["event_type"].nunique(),
     )
-    fig.update_layout(hovermode="closest")
+    fig.update_layout(hovermode="closest", showlegend=True)  # a legend even for one source
     fig.update_yaxes(title_text="Deaths", rangemode="tozero", row=1, col=1)
     if events is not None:
         fig.update_yaxes(dtick=1, row=2, col=1)  # label every event type
@@ -528,14 +636,16 @@ def cumulative_figure(totals: pd.DataFrame, styles: dict) -> go.Figure:
         as_of_text=totals["as_of"].dt.strftime("%Y-%m-%d"),
     )
     for source, group in totals.groupby("source", sort=True):
-        colour, symbol = styles.get(source, (PALETTE[0], "circle"))
+        colour, symbol, legend = legend_entry(source, styles)
         bars, bounds = _error_bars(group)
         fig.add_trace(
             go.Scatter(
                 x=group["as_of_text"],
                 y=group["best"].astype("float64"),
                 mode="markers",
-                name=legend_name(source),
+                name=legend,
+                legendgroup=legend,
+                showlegend=legend not in {t.name for t in fig.data},
                 marker={"color": colour, "symbol": symbol, "size": 12},
                 error_y={**bars, "color": colour},
                 customdata=list(zip(group["since_text"], bounds, strict=True)),
@@ -702,10 +812,15 @@ def claims_table(claims: pd.DataFrame) -> pd.DataFrame:
 
 
 def map_view(
-    claims: pd.DataFrame, metric: str = "best", source: str | None = None
+    claims: pd.DataFrame,
+    metric: str = "best",
+    source: str | None = None,
+    styles: dict[str, tuple[str, str]] | None = None,
 ) -> tuple[go.Figure, pd.DataFrame]:
-    """The province map for a filtered claim frame, and the per-governorate values it shows."""
-    styles = source_styles(claims["source"].dropna())
+    """The province map for a filtered claim frame, and the per-governorate values it shows.
+
+    `styles`: `source_styles` of the whole store, so colours do not follow the filter."""
+    styles = styles or source_styles(claims["source"].dropna())
     if metric == "events":
         values = event_map_values(
             series.event_counts(claims if source is None else claims[claims["source"] == source])
@@ -733,14 +848,26 @@ def timeline_levels(daily: pd.DataFrame) -> list[str]:
     return [lvl for lvl in series.LEVELS if lvl in present]
 
 
+def implied_level(levels: list[str], governorates: Iterable[str] = ()) -> str | None:
+    """The level a filter asks for: with governorates chosen, their own tolls (governorate,
+    else town) rather than a nationwide or several-province count that merely names them;
+    otherwise the most aggregated level present."""
+    wanted = ("governorate", "town") if set(governorates) else ()
+    return next((lvl for lvl in wanted if lvl in levels), levels[0] if levels else None)
+
+
 def timeline_view(
-    claims: pd.DataFrame, level: str | None = None, events: bool = True
+    claims: pd.DataFrame,
+    level: str | None = None,
+    events: bool = True,
+    styles: dict[str, tuple[str, str]] | None = None,
+    governorates: Iterable[str] = (),
 ) -> tuple[go.Figure, go.Figure, pd.DataFrame]:
-    """Daily figure at one level (default: the most aggregated present), totals panel, and rows."""
-    styles = source_styles(claims["source"].dropna())
+    """Daily figure at one level (default: the one `governorates` imply), totals panel, rows."""
+    styles = styles or source_styles(claims["source"].dropna())
     daily = series.daily_deaths(claims)
     levels = timeline_levels(daily)
-    level = level if level in levels else (levels[0] if levels else "national")
+    level = level if level in levels else (implied_level(levels, governorates) or "national")
     rows = daily[daily["level"] == level]
     strip = series.event_counts(claims) if events else None
     fig = timeline_figure(rows, strip, styles, LEVEL_LABELS[level])

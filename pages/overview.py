@@ -47,9 +47,10 @@ with left:
         on_select=lambda: ui.select_province("overview-map"),
     )
 with right:
-    daily_fig, _, _ = ui.timeline_view(claims, None, events=False)
+    daily_fig, _, rows = ui.timeline_view(claims, None, events=False)
+    level = charts.LEVEL_LABELS[rows["level"].iloc[0]] if len(rows) else "none dated to a day"
     ui.show_chart(
-        charts.compact(daily_fig, "Deaths per day, by source"),
+        charts.compact(daily_fig, f"Deaths per day, by source ({level})"),
         "syria-timeline-overview",
         key="overview-timeline",
     )

@@ -18,7 +18,7 @@ level = st.segmented_control(
     levels,
     format_func=charts.LEVEL_LABELS.get,
     key="timeline_level",
-    default=levels[0] if levels else None,
+    default=charts.implied_level(levels, ui.current_filter().governorates),
 )
 daily_fig, totals_fig, rows = ui.timeline_view(claims, level)
 if rows.empty:

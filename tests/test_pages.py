@@ -225,3 +225,17 @@ def test_pages_folder_holds_only_the_pages_dashboard_registers():
     registered = set(re.findall(r'"(pages/[^"]+\.py)"', (ROOT / "dashboard.py").read_text()))
     present = {f"pages/{p.name}" for p in (ROOT / "pages").iterdir() if p.name != "__pycache__"}
     assert present == registered
+
+
+def test_deaths_per_day_say_their_level_and_follow_the_governorate_filter(app):
+    at = app()
+    daily = plotly_spec(at, 1)
+    assert daily["layout"]["title"]["text"] == "Deaths per day, by source (nationwide)"
+    assert daily["layout"]["showlegend"] is True
+    # Homs: SANA's own Homs toll, not the six-governorate funeral count naming Homs.
+    at = app(province="SY-HI")
+    daily = plotly_spec(at, 1)
+    assert daily["layout"]["title"]["text"] == "Deaths per day, by source (per governorate)"
+    assert [t["name"] for t in daily["data"]] == ["SANA"]
+    at = app("pages/timeline.py", province="SY-HI")
+    assert at.segmented_control(key="timeline_level").value == "governorate"

@@ -135,14 +135,25 @@ def _view_token() -> str:
     return f"{data_token()}|{filter_key(current_filter())}"
 
 
+@st.cache_data(show_spinner=False, ttl=300, max_entries=4)
+def _source_styles(path: str | None, version: tuple[str, ...]) -> dict[str, tuple[str, str]]:
+    return charts.source_styles(_claims(path, version)["source"].dropna())
+
+
+def source_styles() -> dict[str, tuple[str, str]]:
+    """Each source's colour and symbol from the whole store: the same under every filter."""
+    return _source_styles(os.environ.get("SYRIA_CLAIMS_DB"), _version())
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def _map_view(_claims: pd.DataFrame, token: str, metric: str, source: str | None):
-    return charts.map_view(_claims, metric, source)
+    return charts.map_view(_claims, metric, source, source_styles())
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _timeline_view(_claims: pd.DataFrame, token: str, level: str | None, events: bool):
-    return charts.timeline_view(_claims, level, events)
+    governorates = current_filter().governorates
+    return charts.timeline_view(_claims, level, events, source_styles(), governorates)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
