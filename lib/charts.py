@@ -22,6 +22,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from lib import comparison, series
+from lib.corrected import MARK
 from lib.geography import GOVERNORATES, boundaries_geojson
 
 # Okabe & Ito (2008) without its yellow (hard to read on white), then Paul Tol's muted scheme.
@@ -280,9 +281,11 @@ def _marker_hover(claims: pd.DataFrame, source: str) -> str:
     place = wrap(claims["place"].iloc[0])
     n = len(claims)
     head = f"<b>{place}</b> · {wrap(source)}" + (f" · {n} claims" if n > 1 else "")
-    lines = [
-        f"{wrap(r['date'])}: {wrap(r['label'])}" for r in claims.head(MAX_LISTED).to_dict("records")
-    ]
+    lines = []
+    for r in claims.head(MAX_LISTED).to_dict("records"):
+        lines.append(f"{wrap(r['date'])}: {wrap(r['label'])}")
+        if isinstance(r.get("correction"), str):
+            lines.append(f"<i>{wrap(r['correction'])}</i>")
     if n > MAX_LISTED:
         lines.append(f"… and {n - MAX_LISTED} more (Articles page)")
     if n == 1:
@@ -415,7 +418,13 @@ def event_map_values(events: pd.DataFrame) -> pd.DataFrame:
 
 
 def claim_what(row: dict) -> str:
-    """What one claim says, in a few words: "at least 20 deaths", "shelling", a topic."""
+    """What one claim says, in a few words ("at least 20 deaths", "shelling", a topic), with
+    the correction mark when a reviewer changed it."""
+    what = _claim_what(row)
+    return f"{what} {MARK}" if isinstance(row.get("correction"), str) else what
+
+
+def _claim_what(row: dict) -> str:
     if row["claim_type"] == "death_toll":
         count = count_phrase(row["qualifier"], row["deaths"], row["deaths_low"], row["deaths_high"])
         if row.get("cumulative"):
@@ -448,6 +457,8 @@ def town_markers(claims: pd.DataFrame) -> pd.DataFrame:
             "date": [claim_day(r) for r in records],
             "sentence": [r["sentence"] for r in records],
             "governorate": [r["governorate"] for r in records],
+            "correction": [r.get("correction") for r in records],
+            "claim_id": [r["claim_id"] for r in records],
         }
     )
 
@@ -469,6 +480,61 @@ def compact(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
     small.update_xaxes(rangeslider_visible=False)
     small.layout.annotations = [a for a in small.layout.annotations if a.text == MAP_CREDIT]
     return small
+
+
+DATA_CREDIT = (
+    "Claims extracted from news articles; each number is one source's claim, never added "
+    "across sources. Boundaries: Natural Earth. Places: GeoNames (CC BY 4.0)."
+)
+
+
+def filter_caption(flt) -> str:
+    """The filter in words, for a stamped image: governorates, period, sources and the rest.
+
+    `flt` is a lib.filters.ClaimFilter (duck-typed: charts stays below filters)."""
+    names = sorted(GOVERNORATES.get(g, g) for g in flt.governorates)
+    period = (
+        f"{flt.start or 'first claim'} to {flt.end or 'last claim'}"
+        if flt.start or flt.end
+        else "all dates"
+    )
+    parts = [
+        f"Governorates: {', '.join(names) if names else 'all'}",
+        f"Period: {period}",
+        f"Sources: {', '.join(sorted(flt.sources)) if flt.sources else 'all'}",
+    ]
+    for label, values in (
+        ("Kinds", flt.source_kinds),
+        ("Claim types", flt.claim_types),
+        ("Events", flt.event_types),
+    ):
+        if values:
+            parts.append(f"{label}: {', '.join(humanise(v) for v in sorted(values))}")
+    return " · ".join(parts)
+
+
+def stamp(fig: go.Figure, caption: str) -> go.Figure:
+    """A copy of `fig` with the filter and the data credit written under it, so a saved PNG or
+    SVG says what it shows and where the data come from (the map keeps its own credit)."""
+    out = go.Figure(fig)
+    bottom = (out.layout.margin.b or 40) + 46
+    out.update_layout(margin={"b": bottom})
+    lines = [wrap(caption, 160), wrap(DATA_CREDIT, 160)]
+    out.add_annotation(
+        text="<br>".join(lines),
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        yshift=-bottom + 4,
+        xanchor="left",
+        yanchor="bottom",
+        showarrow=False,
+        align="left",
+        font={"size": 10, "color": "#52606D"},
+        name="stamp",
+    )
+    return out
 
 
 def _text(value: object, default: str = "") -> str:
@@ -780,35 +846,75 @@ LEVEL_LABELS = {
 }
 
 
-def claims_table(claims: pd.DataFrame) -> pd.DataFrame:
-    """The claims as a reader sees them (and as CSV exports them): who, what, where, when, why."""
+def humanise(value: object) -> str:
+    """A coded value as words ("state_media" -> "state media"); null -> ""."""
+    return "" if value is None or pd.isna(value) else str(value).replace("_", " ")
+
+
+# Readable headers for claims_table columns (the CSV keeps the keys; docs/codebook.md).
+COLUMN_LABELS = {
+    "date": "Date", "source": "Source", "source_kind": "Kind of source", "claim": "Claim",
+    "correction": "Correction", "place": "Place", "governorate": "Governorate",
+    "geo_precision": "Located to", "sentence": "Sentence", "claim_type": "Claim type",
+    "qualifier": "Qualifier", "deaths": "Deaths", "deaths_low": "Lowest", "deaths_high": "Highest",
+    "victims": "Victims", "cumulative": "Running total", "event_type": "Event",
+    "topic": "Topic", "date_precision": "Date precision", "published": "Published",
+    "title": "Article", "outlet": "Outlet", "url": "URL", "lat": "Latitude", "lon": "Longitude",
+    "corrected": "Corrected", "article_id": "Article id", "claim_id": "Claim id",
+}  # fmt: skip
+
+
+def claims_table(claims: pd.DataFrame, articles: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The claims as a reader sees them (and as CSV exports them): who, what, where, when, why.
+
+    Coded values are in words, counts stay integers (Int64, never 6.0), a corrected claim's
+    note sits next to its value; with `articles`, each row names its article, outlet and URL.
+    """
     records = claims.to_dict("records")
-    return pd.DataFrame(
+    words = {c: [humanise(v) for v in claims[c]] for c in
+             ("source_kind", "qualifier", "victims", "event_type", "geo_precision",
+              "date_precision", "topic", "place")}  # fmt: skip
+    table = pd.DataFrame(
         {
             "date": [claim_day(r) for r in records],
             "source": claims["source"].to_numpy(),
-            "source_kind": claims["source_kind"].to_numpy(),
+            "source_kind": words["source_kind"],
             "claim": [claim_what(r) for r in records],
-            "place": claims["place"].to_numpy(),
+            "correction": [_text(r.get("correction")) for r in records],
+            "place": [_text(r["place"]) for r in records],
             "governorate": [
                 GOVERNORATES.get(g, "") if isinstance(g, str) else "" for g in claims["governorate"]
             ],
+            "geo_precision": words["geo_precision"],
             "sentence": claims["sentence"].to_numpy(),
-            "claim_type": claims["claim_type"].to_numpy(),
-            "qualifier": claims["qualifier"].to_numpy(),
-            "deaths": claims["deaths"].to_numpy(),
-            "deaths_low": claims["deaths_low"].to_numpy(),
-            "deaths_high": claims["deaths_high"].to_numpy(),
-            "victims": claims["victims"].to_numpy(),
+            "claim_type": [humanise(v) for v in claims["claim_type"]],
+            "qualifier": words["qualifier"],
+            **{
+                c: claims[c].astype("Int64").to_numpy()
+                for c in ("deaths", "deaths_low", "deaths_high")
+            },
+            "victims": words["victims"],
             "cumulative": claims["cumulative"].to_numpy(),
-            "event_type": claims["event_type"].to_numpy(),
-            "topic": claims["topic"].to_numpy(),
+            "event_type": words["event_type"],
+            "topic": words["topic"],
+            "date_precision": words["date_precision"],
             "published": [_day(r["published"], None) for r in records],
+            "lat": claims["lat"].to_numpy(),
+            "lon": claims["lon"].to_numpy(),
             "corrected": claims["corrected"].to_numpy(),
             "article_id": claims["article_id"].to_numpy(),
             "claim_id": claims["claim_id"].to_numpy(),
         }
     )
+    for c in ("deaths", "deaths_low", "deaths_high"):
+        table[c] = table[c].astype("Int64")
+    if articles is not None:
+        info = articles.set_index("article_id")[["title", "outlet", "url"]]
+        found = info.reindex(table["article_id"].to_numpy()).reset_index(drop=True)
+        at = table.columns.get_loc("published") + 1
+        for offset, column in enumerate(("title", "outlet", "url")):
+            table.insert(at + offset, column, found[column].fillna("").astype(str).to_numpy())
+    return table
 
 
 def map_view(

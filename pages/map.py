@@ -42,4 +42,5 @@ if values.empty:
 else:
     st.subheader("Values on the map")
     st.dataframe(ui.governorate_table(values), hide_index=True, width="stretch")
-ui.csv_button(export.view_rows("map", claims, metric, source), "syria-map-claims", key="map-csv")
+csv_rows = export.view_rows("map", claims, metric, source, articles=ui.load_articles())
+ui.csv_button(csv_rows, "syria-map-claims", key="map-csv")

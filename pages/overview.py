@@ -56,6 +56,6 @@ with right:
     )
 
 st.subheader("Latest claims and the sentences they come from")
-table = charts.claims_table(claims).sort_values(["published", "date"], ascending=False)
+table = charts.claims_table(claims, articles).sort_values(["published", "date"], ascending=False)
 ui.claims_dataframe(table, key="overview-claims")
 ui.csv_button(table, "syria-claims", key="overview-csv")

@@ -36,4 +36,8 @@ if len(undated):
     st.subheader("Death tolls not dated to a single day")
     st.dataframe(undated, hide_index=True, width="stretch")
 
-ui.csv_button(export.view_rows("timeline", claims), "syria-timeline-claims", key="timeline-csv")
+csv_rows = export.view_rows(
+    "timeline", claims, level=level, articles=ui.load_articles(),
+    governorates=ui.current_filter().governorates,
+)  # fmt: skip
+ui.csv_button(csv_rows, "syria-timeline-claims", key="timeline-csv")

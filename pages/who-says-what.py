@@ -44,4 +44,7 @@ event = st.dataframe(
 ui.show_answers(event.selection, matrix, answers)
 ui.csv_button(answers, "syria-who-says-what", key="comparison-csv")
 with st.expander("Export the table as an image"):
-    ui.image_buttons(charts.comparison_figure(matrix), "syria-who-says-what", "comparison-img")
+    table_image = charts.stamp(
+        charts.comparison_figure(matrix), charts.filter_caption(ui.current_filter())
+    )
+    ui.image_buttons(table_image, "syria-who-says-what", "comparison-img")

@@ -18,6 +18,7 @@ import streamlit as st
 
 from lib import charts, export
 from lib.claims import CLAIM_TYPES, EVENT_TYPES, SOURCE_KINDS
+from lib.corrected import with_notes
 from lib.filters import ClaimFilter
 from lib.geography import GOVERNORATES
 from lib.series import CodedClaims
@@ -66,7 +67,8 @@ def _version() -> tuple[str, ...]:
 
 @st.cache_data(show_spinner=False, ttl=300, max_entries=4)
 def _claims(path: str | None, version: tuple[str, ...]) -> pd.DataFrame:
-    return store().claims()
+    with store().session() as one:  # one wait for a busy file, not two
+        return with_notes(one.claims(), one.corrections())
 
 
 @st.cache_data(show_spinner=False, ttl=300, max_entries=4)
@@ -75,7 +77,8 @@ def _articles(path: str | None, version: tuple[str, ...]) -> pd.DataFrame:
 
 
 def load_claims() -> pd.DataFrame:
-    """Every accepted claim with corrections applied."""
+    """Every accepted claim with corrections applied, and a `correction` note saying what a
+    reviewer changed and why (null when nothing was)."""
     return _claims(os.environ.get("SYRIA_CLAIMS_DB"), _version())
 
 
@@ -374,12 +377,15 @@ def show_chart(
     """A chart with its modebar export configured and server-side PNG/SVG buttons below it."""
     fmt = st.session_state.get(IMAGE_FORMAT, "png")
     kwargs = {"on_select": on_select, "selection_mode": "points"} if on_select else {}
+    fig = charts.stamp(fig, charts.filter_caption(current_filter()))  # saved images say it too
     st.plotly_chart(fig, key=key, config=charts.image_config(name, fmt), **kwargs)
     image_buttons(fig, name, key)
 
 
 def image_buttons(fig: go.Figure, name: str, key: str) -> None:
-    """PNG and SVG rendered on the server by kaleido on click; an explanation without Chromium."""
+    """PNG and SVG rendered on the server by kaleido on click; an explanation without Chromium.
+
+    `fig` should be stamped with the filter (`show_chart` does it)."""
     problem = export.image_export_problem()
     if problem:
         st.caption(f"Server-side image export is off: {problem} The chart toolbar's camera works.")
@@ -416,13 +422,18 @@ def nothing_found(what: str) -> None:
 
 
 CLAIM_COLUMNS = {
+    **{key: st.column_config.Column(label) for key, label in charts.COLUMN_LABELS.items()},
     "date": st.column_config.TextColumn("Date", width="small"),
     "source": st.column_config.TextColumn("Source", width="medium"),
-    "claim": st.column_config.TextColumn("Claim", width="medium"),
+    "claim": st.column_config.TextColumn(
+        "Claim", width="medium", help="✎: corrected by a reviewer"
+    ),
+    "correction": st.column_config.TextColumn(
+        "Correction", help="what a reviewer changed, and why"
+    ),
     "place": st.column_config.TextColumn("Place", width="small"),
     "sentence": st.column_config.TextColumn("Sentence", width="large"),
-    "source_kind": st.column_config.TextColumn("Kind of source"),
-    "governorate": st.column_config.TextColumn("Governorate"),
+    "url": st.column_config.TextColumn("URL"),  # text: an article's URL is untrusted
 }
 
 
@@ -454,9 +465,13 @@ def show_answers(selection, matrix: pd.DataFrame, answers: pd.DataFrame) -> None
     if column in set(shown["source"]):
         shown = shown[shown["source"] == column]
     st.subheader(escape(shown["question"].iloc[0]) if len(shown) else "No answer in this cell")
+    notes = load_claims().set_index("claim_id")["correction"].dropna()
     for answer in shown.to_dict("records"):
         value = answer["display"] if isinstance(answer["display"], str) else answer["position"]
         st.markdown(f"**{escape_markdown(answer['source'])}**: {escape_markdown(str(value))}")
+        for cid in str(answer["claim_ids"]).split(","):
+            if cid in notes.index:
+                st.caption(escape(notes[cid]))
         st.markdown(f"> {escape_markdown(answer['sentence'])}")
         st.page_link(
             "pages/articles.py",
