@@ -30,7 +30,7 @@ from lib.corrections import (
 )
 from lib.ingest import MAX_UPLOAD_MB, read_upload, save_uploads
 from lib.store import ClaimStore, ensure_seeded, open_store, preview
-from ui import article_title
+from ui import article_title, filtered_articles
 from ui.errors import escape, store_guard
 
 EARLIEST_PUBLISHED = dt.date(2011, 1, 1)  # the uprising began in March 2011
@@ -125,11 +125,18 @@ def edit_section(store: ClaimStore) -> None:
     applied = store.applied()
     log = store.corrections()
     articles = store.articles()
+    shown = filtered_articles(articles, applied.frame)
+    if len(shown) < len(articles):
+        st.caption(
+            f"{len(shown)} of {len(articles)} articles have claims under the sidebar filters; "
+            "**Reset filters** lists them all."
+        )
     labels = {
         row["article_id"]: f"{_day(row['published'])} · {article_title(row)}"
-        for row in articles.to_dict("records")
+        for row in shown.to_dict("records")
     }
-    article_id = st.selectbox("Article", list(labels), format_func=labels.get)
+    # Keyed, so the chosen article stays chosen after a save reruns the page.
+    article_id = st.selectbox("Article", list(labels), format_func=labels.get, key="review_article")
     if article_id is None:
         st.info("No articles stored yet.")
         return
@@ -144,8 +151,11 @@ def edit_section(store: ClaimStore) -> None:
     edits = diff_edits(table, edited, [*EDITOR_FIELDS, REJECTED])
     with st.form("save-corrections", border=False):
         st.caption(f"{len(edits)} changed cell(s). Every correction needs a reason and an author.")
-        reason = st.text_input("Reason", placeholder="e.g. the article says 55, not 54")
-        author = st.text_input("Author", key="review_author")
+        round_ = st.session_state.get("review_round", 0)  # a save starts a fresh, empty form
+        reason = st.text_input(
+            "Reason", placeholder="e.g. the article says 55, not 54", key=f"reason-{round_}"
+        )
+        author = st.text_input("Author", key=f"author-{round_}")
         if st.form_submit_button("Save corrections", disabled=not edits):
             try:
                 ids = store.apply_edits(edits, reason, author)

@@ -4,7 +4,6 @@ filter and data credit (defect 8), on a copy of the fixture store with one corre
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest

@@ -487,6 +487,16 @@ def show_answers(selection, matrix: pd.DataFrame, answers: pd.DataFrame) -> None
 escape_markdown = escape
 
 
+def filtered_articles(articles: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
+    """The articles with a claim under the sidebar filter (all of them when nothing is
+    filtered, or when the page runs outside dashboard.py and has no filter)."""
+    flt = st.session_state.get("claim_filter")
+    if flt is None or flt.is_empty:
+        return articles
+    kept = set(flt.apply(claims)["article_id"])
+    return articles[articles["article_id"].isin(kept)]
+
+
 def articles_with_claims(claims: pd.DataFrame) -> pd.DataFrame:
     """Stored articles that have at least one claim under the current filter, newest first."""
     articles = load_articles()
