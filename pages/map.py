@@ -10,8 +10,7 @@ BUTTONS = {"best": "Best", "low": "Lowest", "high": "Highest", "events": "Events
 claims = ui.view_claims()
 st.title("Province map")
 if claims.empty:
-    ui.nothing_found("claims")
-    st.stop()
+    ui.nothing_found("claims")  # the empty map still shows below: the country, no values
 
 left, right = st.columns([3, 2])
 metric = (

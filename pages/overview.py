@@ -16,7 +16,8 @@ st.caption(
 )
 published = articles["published"].dropna()
 cols = st.columns([1, 1, 1, 1.5])
-cols[0].metric("Articles", len(articles))
+shown_articles = claims["article_id"].nunique()
+cols[0].metric("Articles with claims shown", f"{shown_articles} of {len(articles)}")
 cols[1].metric("Claims shown", f"{len(claims)} of {len(everything)}")
 cols[2].metric("Sources shown", claims["source"].nunique())
 if len(published):

@@ -64,12 +64,13 @@ def values(array: list | dict) -> list:
 
 def test_overview_counts_follow_the_url_filter(app):
     at = app()
-    assert metric(at, "Articles") == "2"
+    assert metric(at, "Articles with claims shown") == "2 of 2"
     assert metric(at, "Claims shown") == "27 of 27"
     # Idlib: LCC's 6, the activist's 20 in Taftanaz, the Taftanaz shelling, and SANA's
     # multi-province funerals and 16 dead (lists that name Idlib).
     at = app(province="SY-ID")
     assert metric(at, "Claims shown") == "5 of 27"
+    assert metric(at, "Articles with claims shown") == "1 of 2"  # follows the filter too
     assert at.multiselect(key="f_province").value == ["SY-ID"]
     headlines = at.dataframe[0].value.set_index("source")
     assert (
@@ -94,7 +95,8 @@ def test_empty_result_is_said_plainly(app):
     assert any("No claims match the current filters" in i.value for i in at.info)
     at = app("pages/map.py", start="2020-01-01", end="2020-02-01")
     assert any("No claims match" in i.value for i in at.info)
-    assert not at.get("plotly_chart")
+    [empty_map] = [plotly_spec(at)]  # the country is still drawn, with nothing on it
+    assert [t["type"] for t in empty_map["data"]] == ["choroplethmap"]
 
 
 def map_values(at: AppTest) -> dict[str, float]:
@@ -190,8 +192,10 @@ def test_articles_page_highlights_every_claim_of_the_article(app):
     assert html.count('id="claim-') == 18
     assert html.count('class="claim claim-death_toll"') >= 8
     assert "What was found: 18 claims" in [s.value for s in at.subheader]
+    # The filter picks the article; the article then shows all its claims (issue 14).
     at = app("pages/articles.py", article=SEED_003, province="SY-LA")
-    assert "What was found: 3 claims" in [s.value for s in at.subheader]
+    assert "What was found: 9 claims" in [s.value for s in at.subheader]
+    assert any("3 of them match the current filters" in c.value for c in at.caption)
 
 
 def test_a_link_to_one_claim_outlines_it_in_the_article(app):
