@@ -567,17 +567,24 @@ def _error_bars(frame: pd.DataFrame) -> tuple[dict, list[str]]:
     return bars, bounds
 
 
-def _daily_points(fig: go.Figure, daily: pd.DataFrame, styles: dict) -> None:
+def _daily_points(
+    fig: go.Figure,
+    daily: pd.DataFrame,
+    styles: dict,
+    row: int = 1,
+    shown_legends: set | None = None,
+) -> None:
     """One marker trace per source, bounds as error bars, sources side by side on a day.
 
     Each source is nudged a fraction of the visible span left or right of its day, so two
     sources on one day stand next to each other instead of on top (and are never stacked).
+    `shown_legends` is shared by the panels of one figure: each source is in the legend once.
     """
     sources = sorted(daily["source"].unique())
     days = pd.to_datetime(daily["date"])
     span = max(days.max() - days.min(), pd.Timedelta(days=7)) if len(days) else pd.Timedelta(0)
     step = span * 0.012
-    shown_legends: set[str] = set()
+    shown_legends = set() if shown_legends is None else shown_legends
     for i, source in enumerate(sources):
         group = daily[daily["source"] == source]
         colour, symbol, legend = legend_entry(source, styles)
@@ -605,7 +612,7 @@ def _daily_points(fig: go.Figure, daily: pd.DataFrame, styles: dict) -> None:
                     "best %{y:,} deaths (range %{customdata[1]})<extra></extra>"
                 ),
             ),
-            row=1,
+            row=row,
             col=1,
         )
         shown_legends.add(legend)
@@ -645,41 +652,84 @@ def _event_markers(fig: go.Figure, events: pd.DataFrame, row: int) -> None:
         )
 
 
-def timeline_figure(
-    daily: pd.DataFrame, events: pd.DataFrame | None, styles: dict, level_label: str
-) -> go.Figure:
-    """Daily deaths by source (side by side, never summed), over an event strip if `events`.
+PANEL_HEIGHT = 150  # px per governorate in small multiples
+PERIOD_WORDS = {"day": "per day", "week": "per week", "month": "per month"}
 
-    `daily`: `series.daily_deaths` rows of one level; `events`: `series.event_counts` rows,
-    or None for the deaths alone (the overview's small chart).
+
+def default_period(dates: pd.Series) -> str:
+    """Days for a few months of daily counts, weeks up to two years, months beyond: a
+    readable number of points whatever the span (`dates`: `daily_deaths` dates)."""
+    days = pd.to_datetime(dates).dropna()
+    length = (days.max() - days.min()).days if len(days) else 0
+    return "day" if length <= 92 else "week" if length <= 730 else "month"
+
+
+def _facets(daily: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    """(panel title, rows): one panel per governorate for governorate and town rows (small
+    multiples read at any scale; one block of 14 provinces does not), else one panel."""
+    if daily.empty or not daily["level"].isin(("governorate", "town")).all():
+        return [("", daily)]
+    return [
+        (GOVERNORATES.get(code, code), group)
+        for code, group in daily.groupby("governorate", sort=True)
+    ]
+
+
+def timeline_figure(
+    daily: pd.DataFrame,
+    events: pd.DataFrame | None,
+    styles: dict,
+    level_label: str,
+    period: str = "day",
+    span: tuple[object, object] | None = None,
+) -> go.Figure:
+    """Deaths by source (side by side, never summed) per day, week or month, over an event
+    strip if `events`; governorate and town counts as one panel per governorate, with shared
+    axes. `span`: the filter's first and last day, which the x axis covers.
+
+    `daily`: `series.daily_deaths` rows of one level (`series.by_period` for weeks/months);
+    `events`: `series.event_counts` rows, or None for the deaths alone (the overview).
     """
-    if events is None:
-        fig = make_subplots(rows=1, cols=1)
-    else:
-        strip = 40 + 26 * events["event_type"].nunique()  # one readable row per event type
-        fig = make_subplots(
-            rows=2,
-            cols=1,
-            shared_xaxes=True,
-            row_heights=[360 / (360 + strip), strip / (360 + strip)],
-            vertical_spacing=0.1,
-            subplot_titles=("", "Events reported per day (marker size: number of claims)"),
-        )
-        _event_markers(fig, events, row=2)
-        fig.update_xaxes(rangeslider={"visible": True, "thickness": 0.06}, row=2, col=1)
-    _daily_points(fig, daily, styles)
+    facets = _facets(daily)
+    strip = 0 if events is None else 40 + 26 * events["event_type"].nunique()
+    panel = 360 if len(facets) == 1 else PANEL_HEIGHT
+    heights = [panel] * len(facets) + ([strip] if strip else [])
+    titles = [title for title, _ in facets]
+    if strip:
+        titles.append("Events reported per day (marker size: number of claims)")
+    fig = make_subplots(
+        rows=len(heights),
+        cols=1,
+        shared_xaxes=True,
+        row_heights=[h / sum(heights) for h in heights],
+        vertical_spacing=min(0.1, 0.3 / len(heights)),
+        subplot_titles=titles if any(titles) else None,
+    )
+    shown: set[str] = set()
+    for row, (_, rows) in enumerate(facets, start=1):
+        _daily_points(fig, rows, styles, row, shown)
+    if strip:
+        _event_markers(fig, events, row=len(heights))
+        fig.update_xaxes(rangeslider={"visible": True, "thickness": 0.06}, row=len(heights), col=1)
+        fig.update_yaxes(dtick=1, row=len(heights), col=1)  # label every event type
+    per = PERIOD_WORDS.get(period, "per day")
     _layout(
         fig,
-        f"Deaths reported per day, by source ({level_label})",
+        f"Deaths reported {per}, by source ({level_label})",
         "Deaths (people). One marker per source and place; a bar spans the source's lower "
-        "and upper bound. Sources are never added together.",
-        height=420 if events is None else 560 + 26 * events["event_type"].nunique(),
+        "and upper bound. Sources are never added together"
+        + ("; a source's days are added within a week or month." if period != "day" else "."),
+        height=(420 if events is None else 200) + sum(heights),
     )
     fig.update_layout(hovermode="closest", showlegend=True)  # a legend even for one source
-    fig.update_yaxes(title_text="Deaths", rangemode="tozero", row=1, col=1)
-    if events is not None:
-        fig.update_yaxes(dtick=1, row=2, col=1)  # label every event type
+    top = max([float(v) for v in daily["best"].dropna()] + [1.0]) if len(daily) else 1.0
+    for row in range(1, len(facets) + 1):  # shared y: panels compare at a glance
+        fig.update_yaxes(rangemode="tozero", range=[0, top * 1.15], row=row, col=1)
+    fig.update_yaxes(title_text="Deaths", row=1, col=1)
     days = daily["date"] if events is None else pd.concat([daily["date"], events["date"]])
+    bounds = [d for d in (span or ()) if d is not None]
+    if bounds:
+        days = pd.concat([pd.Series(pd.to_datetime(bounds)), pd.to_datetime(days)])
     fig.update_xaxes(type="date", showgrid=True, gridcolor="#EEF1F4", range=_day_range(days))
     return fig
 
@@ -968,15 +1018,18 @@ def timeline_view(
     events: bool = True,
     styles: dict[str, tuple[str, str]] | None = None,
     governorates: Iterable[str] = (),
+    period: str = "day",
+    span: tuple[object, object] | None = None,
 ) -> tuple[go.Figure, go.Figure, pd.DataFrame]:
-    """Daily figure at one level (default: the one `governorates` imply), totals panel, rows."""
+    """Deaths at one level (default: the one `governorates` imply) per day, week or month,
+    the totals panel, and the rows drawn. `span`: the filter's dates, which the axis covers."""
     styles = styles or source_styles(claims["source"].dropna())
     daily = series.daily_deaths(claims)
     levels = timeline_levels(daily)
     level = level if level in levels else (implied_level(levels, governorates) or "national")
-    rows = daily[daily["level"] == level]
+    rows = series.by_period(daily[daily["level"] == level], period)
     strip = series.event_counts(claims) if events else None
-    fig = timeline_figure(rows, strip, styles, LEVEL_LABELS[level])
+    fig = timeline_figure(rows, strip, styles, LEVEL_LABELS[level], period, span)
     return fig, cumulative_figure(series.cumulative_totals(claims), styles), rows
 
 

@@ -709,3 +709,31 @@ def undated_events(claims: Claims) -> pd.DataFrame:
         ["date_start", "date_end", "date_precision", "event_type", "source", "source_kind",
          "level", "governorate", "area", "place", "published", "claim_ids"]
     ]  # fmt: skip
+
+
+PERIODS = {"day": None, "week": "W-SUN", "month": "M"}
+
+
+def by_period(daily: pd.DataFrame, period: str) -> pd.DataFrame:
+    """`daily_deaths` rows summed per week or month (weeks Monday-Sunday), for a readable
+    timeline over years. Within one source, place and victims group, days add up (different
+    days are different deaths); sources, levels and places are never added. `date` becomes
+    the period's first day; a sum with an unbounded day is unbounded. "day": unchanged."""
+    if PERIODS.get(period) is None or daily.empty:
+        return daily
+    start = daily["date"].dt.to_period(PERIODS[period]).dt.start_time.astype(daily["date"].dtype)
+    keys = ["source", "source_kind", "victims", "level", "governorate", "area", "place"]
+    frame = daily.assign(date=start, unbounded=daily["high"].isna())
+    grouped = frame.groupby(["date", *keys], dropna=False, sort=True)
+    out = grouped.agg(
+        low=("low", "sum"),
+        best=("best", "sum"),
+        high=("high", "sum"),
+        unbounded=("unbounded", "any"),
+        n_claims=("n_claims", "sum"),
+        claim_ids=("claim_ids", ",".join),
+    ).reset_index()
+    out["high"] = out["high"].astype("Int64").mask(out["unbounded"])
+    for column in ("low", "best"):
+        out[column] = out[column].astype("Int64")
+    return out[daily.columns]

@@ -12,7 +12,8 @@ if claims.empty:
     st.stop()
 
 view = ui.store_view()
-levels = charts.timeline_levels(series.daily_deaths(view))
+daily = series.daily_deaths(view)
+levels = charts.timeline_levels(daily)
 level = st.segmented_control(
     "Death counts given",
     levels,
@@ -20,7 +21,17 @@ level = st.segmented_control(
     key="timeline_level",
     default=charts.implied_level(levels, ui.current_filter().governorates),
 )
-daily_fig, totals_fig, rows = ui.timeline_view(claims, level)
+period = (
+    st.segmented_control(
+        "Deaths per",
+        list(charts.PERIOD_WORDS),
+        format_func=str.capitalize,
+        key="timeline_period",
+        default=charts.default_period(daily["date"]),
+    )
+    or "day"
+)
+daily_fig, totals_fig, rows = ui.timeline_view(claims, level, period=period)
 if rows.empty:
     st.info("No death toll dated to a single day matches the current filters.")
 ui.show_chart(daily_fig, "syria-deaths-per-day", key="timeline")

@@ -136,9 +136,29 @@ def test_timeline_shows_each_source_per_day_never_summed(app):
         "United Nations",
     ]
     at.segmented_control(key="timeline_level").set_value("governorate").run()
-    rows = plotly_spec(at, 0)["data"]
-    names = {t["name"]: values(t["y"]) for t in rows if t.get("yaxis", "y") == "y"}
-    assert names == {"Local Coordination Committees of Syria": [6.0], "SANA": [0.0]}
+    spec = plotly_spec(at, 0)
+    # Small multiples: one panel per governorate (Homs, then Idlib), shared axes.
+    panels = [a["text"] for a in spec["layout"]["annotations"]][:2]
+    assert panels == ["Homs", "Idlib"]
+    points = {
+        (t.get("yaxis", "y"), t["name"]): values(t["y"])
+        for t in spec["data"]
+        if t.get("legendgroup")
+    }
+    assert points == {("y", "SANA"): [0.0], ("y2", "Local Coordination Committees of Syria"): [6.0]}
+    assert spec["layout"]["yaxis"]["range"] == spec["layout"]["yaxis2"]["range"]
+
+
+def test_timeline_sums_a_source_per_week_or_month_and_spans_the_filter(app):
+    at = app("pages/timeline.py", start="2012-04-01", end="2012-04-30")
+    assert at.segmented_control(key="timeline_period").value == "day"
+    at.segmented_control(key="timeline_period").set_value("month").run()
+    spec = plotly_spec(at, 0)
+    assert spec["layout"]["title"]["text"].startswith("Deaths reported per month")
+    lcc = next(t for t in spec["data"] if t.get("name") == "Local Coordination Committees of Syria")
+    assert values(lcc["y"]) == [128.0]  # 74 on Tuesday + 54 on Wednesday: one source, two days
+    first, last = spec["layout"]["xaxis"]["range"]
+    assert first <= "2012-04-01" and last >= "2012-04-30"  # the whole of April, not April 1-7
 
 
 def test_who_says_what_puts_disputes_first_and_shows_the_sentence(app):

@@ -154,9 +154,11 @@ def _map_view(_claims: pd.DataFrame, token: str, metric: str, source: str | None
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _timeline_view(_claims: pd.DataFrame, token: str, level: str | None, events: bool):
-    governorates = current_filter().governorates
-    return charts.timeline_view(_claims, level, events, source_styles(), governorates)
+def _timeline_view(_claims: pd.DataFrame, token: str, level: str | None, events: bool, period: str):
+    flt = current_filter()
+    return charts.timeline_view(
+        _claims, level, events, source_styles(), flt.governorates, period, (flt.start, flt.end)
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -169,9 +171,12 @@ def map_view(claims: pd.DataFrame, metric: str, source: str | None):
     return _map_view(claims, _view_token(), metric, source)
 
 
-def timeline_view(claims: pd.DataFrame, level: str | None, events: bool = True):
-    """`charts.timeline_view` of the filtered claims, cached per data version and filter."""
-    return _timeline_view(claims, _view_token(), level, events)
+def timeline_view(
+    claims: pd.DataFrame, level: str | None, events: bool = True, period: str = "day"
+):
+    """`charts.timeline_view` of the filtered claims, cached per data version and filter; the
+    x axis spans the filter's dates."""
+    return _timeline_view(claims, _view_token(), level, events, period)
 
 
 def comparison_view(limit: int | None):
