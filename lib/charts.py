@@ -12,12 +12,14 @@ not to the sources a filter happens to keep, and the tail beyond 19 shares "othe
 from __future__ import annotations
 
 import html
+import itertools
 import math
 import textwrap
 from collections import Counter
 from collections.abc import Iterable
 
 import pandas as pd
+import plotly.colors as pcolors
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
@@ -535,6 +537,84 @@ def stamp(fig: go.Figure, caption: str) -> go.Figure:
         name="stamp",
     )
     return out
+
+
+def vector_map(fig: go.Figure) -> go.Figure:
+    """The province map redrawn with plain SVG shapes (lon/lat on hidden axes), for SVG export.
+
+    kaleido renders a MapLibre map as one raster image, so an "SVG" of it is a PNG in a
+    wrapper. Here each governorate is a filled polygon coloured as on the map, each marker a
+    scatter point, and the colour bar a hidden scatter's scale: every element stays vector.
+    """
+    out = go.Figure(layout=fig.layout)
+    out.layout.map = None
+    shapes = {f["id"]: f["geometry"] for f in boundaries_geojson()["features"]}
+    for trace in fig.data:
+        if trace.type == "choroplethmap":
+            _vector_choropleth(out, trace, shapes)
+        elif trace.type == "scattermap":
+            out.add_trace(
+                go.Scatter(
+                    x=trace.lon, y=trace.lat, mode="markers", name=trace.name,
+                    marker={"size": trace.marker.size, "color": trace.marker.color},
+                    showlegend=trace.showlegend, hoverinfo="skip",
+                )
+            )  # fmt: skip
+    lat = math.radians(SYRIA_CENTER["lat"])
+    out.update_xaxes(visible=False, constrain="domain")
+    out.update_yaxes(visible=False, scaleanchor="x", scaleratio=1 / math.cos(lat))
+    out.update_layout(plot_bgcolor="white")
+    return out
+
+
+def _vector_choropleth(out: go.Figure, trace, shapes: dict) -> None:
+    """One filled polygon per governorate of a choropleth trace, plus its colour bar."""
+    z = list(trace.z)
+    top = trace.zmax if trace.zmax is not None else max([*z, 1])
+    scale = [list(step) for step in trace.colorscale]
+    for code, value in zip(trace.locations, z, strict=True):
+        colour = _colour_at(scale, 0.0 if not top else value / top)
+        for ring in _rings(shapes.get(code)):
+            out.add_trace(
+                go.Scatter(
+                    x=[p[0] for p in ring], y=[p[1] for p in ring], fill="toself",
+                    fillcolor=colour, line={"color": "white", "width": 1}, mode="lines",
+                    showlegend=False, hoverinfo="skip",
+                )
+            )  # fmt: skip
+    if trace.showscale is not False and trace.colorbar.title.text:
+        out.add_trace(
+            go.Scatter(
+                x=[None], y=[None], mode="markers", showlegend=False, hoverinfo="skip",
+                marker={"color": [0, top], "cmin": 0, "cmax": top, "colorscale": scale,
+                        "showscale": True, "colorbar": trace.colorbar.to_plotly_json()},
+            )
+        )  # fmt: skip
+
+
+def _colour_at(scale: list, at: float) -> str:
+    """The colour a plotly colour scale gives at `at` (0..1), as "rgb(r,g,b)"."""
+    at = min(max(at, 0.0), 1.0)
+    for (a, low), (b, high) in itertools.pairwise(scale):
+        if a <= at <= b:
+            t = 0.0 if b == a else (at - a) / (b - a)
+            mixed = (lo + (hi - lo) * t for lo, hi in zip(_rgb(low), _rgb(high), strict=True))
+            return "rgb({},{},{})".format(*(round(v) for v in mixed))
+    return scale[-1][1]
+
+
+def _rgb(colour: str) -> tuple[float, float, float]:
+    return pcolors.hex_to_rgb(colour) if colour.startswith("#") else pcolors.unlabel_rgb(colour)
+
+
+def _rings(geometry: dict | None) -> list[list]:
+    """Outer rings of a GeoJSON Polygon or MultiPolygon (holes are not drawn)."""
+    if not geometry:
+        return []
+    polygons = (
+        [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    )
+    return [polygon[0] for polygon in polygons]
 
 
 def _text(value: object, default: str = "") -> str:

@@ -80,6 +80,8 @@ def figure_bytes(
         is_table = bool(fig.data) and fig.data[0].type == "table"
         height = int(fig.layout.height) if is_table else IMAGE_SIZE["height"]
     opts = {"format": fmt, "width": width, "height": height, "scale": scale}
+    if fmt == "svg" and any(t.type == "choroplethmap" for t in fig.data):
+        fig = charts.vector_map(fig)  # MapLibre would be a raster image inside the SVG
     fig = go.Figure(fig).update_xaxes(rangeslider_visible=False)  # interactive only
     with _LOCK:
         _ensure_server()

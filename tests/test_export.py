@@ -52,6 +52,16 @@ def test_map_svg_has_the_natural_earth_credit_and_the_legend(claims):
     svg = export.figure_bytes(export.view_figure("map", claims), "svg").decode()
     assert "Made with Natural Earth" in svg
     assert "activist in Binnish" in svg  # town marker legend names the source
+    assert "<image" not in svg  # vector shapes, not a raster map inside an SVG
+    assert svg.count('class="js-fill"') >= 14  # one filled polygon per governorate at least
+
+
+def test_the_cli_stamps_its_image_with_the_filter_and_credit(tmp_path, monkeypatch):
+    monkeypatch.setenv("SYRIA_CLAIMS_DB", make_fixture_store(tmp_path / "claims.duckdb"))
+    out = tmp_path / "idlib.svg"
+    assert export.main(["map", "--out", str(out), "--province", "SY-ID"]) == 0
+    svg = out.read_text()
+    assert "Governorates: Idlib" in svg and "never added across sources" in svg
 
 
 def test_without_chromium_export_explains_how_to_enable_it(monkeypatch, claims, tmp_path, capsys):
