@@ -472,14 +472,13 @@ def claim_day(row: dict) -> str:
 
 
 def compact(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
-    """A smaller copy for the overview: a short title, the legend below, no subtitle, range
-    slider or subplot titles, and a map zoomed out to fit half a page."""
+    """A smaller copy for the overview: a short title, the legend below, no subtitle or
+    subplot titles, and a map zoomed out to fit half a page."""
     small = go.Figure(fig)
     small.update_layout(height=height, title_text=title, title_subtitle_text="", margin={"t": 50})
     small.update_layout(legend={"orientation": "h", "x": 0, "y": -0.08, "yanchor": "top"})
     if small.layout.map.zoom is not None:
         small.update_layout(map_zoom=SYRIA_ZOOM - 0.9, legend_y=0)
-    small.update_xaxes(rangeslider_visible=False)
     small.layout.annotations = [a for a in small.layout.annotations if a.text == MAP_CREDIT]
     return small
 
@@ -790,7 +789,6 @@ def timeline_figure(
         _daily_points(fig, rows, styles, row, shown)
     if strip:
         _event_markers(fig, events, row=len(heights))
-        fig.update_xaxes(rangeslider={"visible": True, "thickness": 0.06}, row=len(heights), col=1)
         fig.update_yaxes(dtick=1, row=len(heights), col=1)  # label every event type
     per = PERIOD_WORDS.get(period, "per day")
     _layout(

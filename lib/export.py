@@ -82,7 +82,6 @@ def figure_bytes(
     opts = {"format": fmt, "width": width, "height": height, "scale": scale}
     if fmt == "svg" and any(t.type == "choroplethmap" for t in fig.data):
         fig = charts.vector_map(fig)  # MapLibre would be a raster image inside the SVG
-    fig = go.Figure(fig).update_xaxes(rangeslider_visible=False)  # interactive only
     with _LOCK:
         _ensure_server()
         return kaleido.calc_fig_sync(fig.to_dict(), opts=opts)

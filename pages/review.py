@@ -36,22 +36,33 @@ from ui.errors import escape, store_guard
 EARLIEST_PUBLISHED = dt.date(2011, 1, 1)  # the uprising began in March 2011
 PREVIEW_COLUMNS = ["claim_type", "sentence", "deaths", "qualifier", "source", "place",
                    "governorate", "date_start", "date_end"]  # fmt: skip
-_count = st.column_config.NumberColumn(min_value=0, step=1, format="%d")
+_words = {"format_func": lambda v: str(v).replace("_", " ")}  # stored codes, shown as words
+
+
+def _count(label: str):
+    return st.column_config.NumberColumn(label, min_value=0, step=1, format="%d")
+
+
 EDITOR_CONFIG = {
     "claim_id": st.column_config.TextColumn("claim", width="small"),
     "changed": st.column_config.TextColumn("corrected", help="fields a reviewer changed"),
+    "claim_type": st.column_config.TextColumn("claim type"),
     "sentence": st.column_config.TextColumn(width="medium", help="the evidence; hover to read"),
-    "qualifier": st.column_config.SelectboxColumn(options=QUALIFIERS),
-    "deaths": _count,
-    "deaths_low": _count,
-    "deaths_high": _count,
-    "victims": st.column_config.SelectboxColumn(options=VICTIMS),
-    "source_kind": st.column_config.SelectboxColumn(options=SOURCE_KINDS),
+    "qualifier": st.column_config.SelectboxColumn(options=QUALIFIERS, **_words),
+    "deaths": _count("deaths"),
+    "deaths_low": _count("lowest"),
+    "deaths_high": _count("highest"),
+    "victims": st.column_config.SelectboxColumn(options=VICTIMS, **_words),
+    "source_kind": st.column_config.SelectboxColumn(
+        "kind of source", options=SOURCE_KINDS, **_words
+    ),
     "governorate": st.column_config.SelectboxColumn(options=GOVERNORATE_CODES),
-    "date_start": st.column_config.DateColumn(format="YYYY-MM-DD"),
-    "date_end": st.column_config.DateColumn(format="YYYY-MM-DD"),
-    "date_precision": st.column_config.SelectboxColumn(options=DATE_PRECISIONS),
-    "event_type": st.column_config.SelectboxColumn(options=EVENT_TYPES),
+    "date_start": st.column_config.DateColumn("from", format="YYYY-MM-DD"),
+    "date_end": st.column_config.DateColumn("to", format="YYYY-MM-DD"),
+    "date_precision": st.column_config.SelectboxColumn(
+        "date precision", options=DATE_PRECISIONS, **_words
+    ),
+    "event_type": st.column_config.SelectboxColumn("event", options=EVENT_TYPES, **_words),
     REJECTED: st.column_config.CheckboxColumn("reject", help="not a real claim"),
 }
 
