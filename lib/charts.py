@@ -515,9 +515,10 @@ def filter_caption(flt) -> str:
 
 
 def stamp(fig: go.Figure, caption: str) -> go.Figure:
-    """A copy of `fig` with the filter and the data credit written under it, so a saved PNG or
-    SVG says what it shows and where the data come from (the map keeps its own credit)."""
-    out = go.Figure(fig)
+    """`fig` with the filter and the data credit written under it, so a saved PNG or SVG says
+    what it shows and where the data come from (the map keeps its own credit). Changes `fig`
+    in place (copying a map's boundaries costs more than the rest of a rerun) and returns it."""
+    out = fig
     bottom = (out.layout.margin.b or 40) + 46
     out.update_layout(margin={"b": bottom})
     lines = [wrap(caption, 160), wrap(DATA_CREDIT, 160)]
