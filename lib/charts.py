@@ -472,9 +472,10 @@ def claim_day(row: dict) -> str:
 
 
 def compact(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
-    """A smaller copy for the overview: a short title, the legend below, no subtitle or
-    subplot titles, and a map zoomed out to fit half a page."""
-    small = go.Figure(fig)
+    """The overview's smaller version of `fig` (changed in place, as `stamp`: a copy of the
+    map costs more than the rest of the page): a short title, the legend below, no subtitle
+    or subplot titles, and a map zoomed out to fit half a page."""
+    small = fig
     small.update_layout(height=height, title_text=title, title_subtitle_text="", margin={"t": 50})
     small.update_layout(legend={"orientation": "h", "x": 0, "y": -0.08, "yanchor": "top"})
     if small.layout.map.zoom is not None:
