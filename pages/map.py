@@ -3,7 +3,7 @@
 import streamlit as st
 
 import ui
-from lib import charts, export
+from lib import charts
 
 BUTTONS = {"best": "Best", "low": "Lowest", "high": "Highest", "events": "Events"}
 
@@ -41,5 +41,5 @@ if values.empty:
 else:
     st.subheader("Values on the map")
     st.dataframe(ui.governorate_table(values), hide_index=True, width="stretch")
-csv_rows = export.view_rows("map", claims, metric, source, articles=ui.load_articles())
+csv_rows = ui.view_rows("map", claims, metric, source)
 ui.csv_button(csv_rows, "syria-map-claims", key="map-csv")

@@ -3,7 +3,7 @@
 import streamlit as st
 
 import ui
-from lib import charts, export, series
+from lib import charts, series
 
 claims = ui.view_claims()
 st.title("Timeline")
@@ -47,8 +47,5 @@ if len(undated):
     st.subheader("Death tolls not dated to a single day")
     st.dataframe(undated, hide_index=True, width="stretch")
 
-csv_rows = export.view_rows(
-    "timeline", claims, level=level, articles=ui.load_articles(),
-    governorates=ui.current_filter().governorates,
-)  # fmt: skip
+csv_rows = ui.view_rows("timeline", claims, level=level)
 ui.csv_button(csv_rows, "syria-timeline-claims", key="timeline-csv")

@@ -166,6 +166,26 @@ def _comparison_view(_view: CodedClaims, token: str, limit: int | None):
     return charts.comparison_view(_view, limit)
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def _view_rows(
+    _claims: pd.DataFrame, token: str, view: str, metric: str, source: str | None, level: str | None
+) -> pd.DataFrame:
+    governorates = current_filter().governorates
+    return export.view_rows(view, _claims, metric, source, level, load_articles(), governorates)
+
+
+def view_rows(
+    view: str,
+    claims: pd.DataFrame,
+    metric: str = "best",
+    source: str | None = None,
+    level: str | None = None,
+) -> pd.DataFrame:
+    """`export.view_rows` (what a view's CSV holds, with article title, outlet and URL) of the
+    filtered claims, cached per data version and filter."""
+    return _view_rows(claims, _view_token(), view, metric, source, level)
+
+
 def map_view(claims: pd.DataFrame, metric: str, source: str | None):
     """`charts.map_view` of the filtered claims, cached per data version and filter."""
     return _map_view(claims, _view_token(), metric, source)
