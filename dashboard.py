@@ -8,7 +8,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from pages import ui
+import ui
+from ui.errors import store_guard
 
 st.set_page_config(
     page_title="Syria conflict claims",
@@ -40,5 +41,6 @@ pages = [
 ]
 
 page = st.navigation(pages)
-st.session_state["claim_filter"] = ui.sidebar_filter()
-page.run()
+with store_guard():
+    st.session_state["claim_filter"] = ui.sidebar_filter()
+    page.run()

@@ -3,26 +3,38 @@
 Why one module: the page, the modebar download, the server-side PNG/SVG and the CLI export
 must all show the same figure. Everything here draws offline: the map is a MapLibre trace on
 the tile-less "white-bg" style with marker-only (no text) layers, so no tile, style or font is
-ever requested. Colours are the Okabe-Ito palette (safe for the common colour-vision
-deficiencies), and each source also gets its own marker symbol so colour is never the only cue.
+ever requested. Colours: Okabe-Ito, then Paul Tol's muted scheme (19 in all); each source
+also gets its own marker symbol so colour is never the only cue. A source keeps its colour on
+every page, filter and export: colours go to the store's sources by their number of claims,
+not to the sources a filter happens to keep, and the tail beyond 19 shares "other sources".
 """
 
 from __future__ import annotations
 
 import html
+import itertools
+import math
 import textwrap
+from collections import Counter
 from collections.abc import Iterable
 
 import pandas as pd
+import plotly.colors as pcolors
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from lib import comparison, series
+from lib.corrected import MARK
 from lib.geography import GOVERNORATES, boundaries_geojson
 
-# Okabe & Ito (2008), yellow last: it is hard to read on white.
-PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
+# Okabe & Ito (2008) without its yellow (hard to read on white), then Paul Tol's muted scheme.
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",
+           "#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677",
+           "#882255", "#AA4499", "#661100", "#6699CC", "#B2182B")  # fmt: skip
 SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "cross", "star", "hexagon")
+OTHER_COLOUR = "#8A94A6"
+OTHER_SOURCES = "other sources"
+MARKER_EDGE = "#1F2933"  # a dark ring under each map marker keeps it visible on any fill
 # Single-hue sequential scale: ordered by lightness, readable without hue discrimination.
 SEQUENTIAL = [[0.0, "#FDD0A2"], [0.5, "#F16913"], [1.0, "#7F2704"]]
 NO_DATA_COLOUR = "#E5E8EC"
@@ -65,17 +77,30 @@ def wrap(text: object, width: int = 70) -> str:
     return "<br>".join(html.escape(line, quote=False) for line in lines)
 
 
-def source_styles(sources: Iterable[str]) -> dict[str, tuple[str, str]]:
-    """Colour and marker symbol per source, stable for a given list of all known sources.
+def legend_name(source: object) -> str:
+    """A source name as a plotly legend entry: escaped, since plotly renders tags in names."""
+    return html.escape(str(source), quote=False)
 
-    Pass every source in the data (not just the filtered ones) so a source keeps its colour
-    when filters change.
+
+def source_styles(sources: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """Colour and marker symbol per source: the most frequent sources get distinct colours.
+
+    Pass the source of every claim in the store (repeats count), not the filtered ones, so a
+    source keeps its colour when filters change: sources are ranked by claims, then by name,
+    and those beyond the palette share OTHER_COLOUR (see `legend_entry`).
     """
-    ordered = sorted({str(s) for s in sources})
+    counts = Counter(str(s) for s in sources)
+    ranked = sorted(counts, key=lambda s: (-counts[s], s))
     return {
-        s: (PALETTE[i % len(PALETTE)], SYMBOLS[(i // len(PALETTE)) % len(SYMBOLS)])
-        for i, s in enumerate(ordered)
+        s: (PALETTE[i], SYMBOLS[i % len(SYMBOLS)]) if i < len(PALETTE) else (OTHER_COLOUR, "circle")
+        for i, s in enumerate(ranked)
     }
+
+
+def legend_entry(source: object, styles: dict[str, tuple[str, str]]) -> tuple[str, str, str]:
+    """(colour, symbol, escaped legend name) of a source; the tail is "other sources"."""
+    colour, symbol = styles.get(str(source), (OTHER_COLOUR, "circle"))
+    return colour, symbol, OTHER_SOURCES if colour == OTHER_COLOUR else legend_name(source)
 
 
 def image_config(
@@ -154,8 +179,14 @@ def province_map(
                 z=shown["value"].astype(float).tolist(),
                 colorscale=SEQUENTIAL,
                 zmin=0,
+                zmax=max(1, math.ceil(shown["value"].max())),
                 marker={"line": {"color": "white", "width": 1}, "opacity": 0.9},
-                colorbar={"title": {"text": metric_label}, "thickness": 14, "len": 0.6},
+                colorbar={
+                    "title": {"text": metric_label},
+                    "thickness": 14,
+                    "len": 0.6,
+                    **integer_ticks(shown["value"].max()),
+                },
                 customdata=[
                     [names.get(c, c), wrap(d, 60)]
                     for c, d in zip(shown["governorate"], shown["detail"], strict=True)
@@ -169,35 +200,14 @@ def province_map(
                 showlegend=False,
             )
         )
-    for source, group in markers.groupby("source", sort=True) if len(markers) else []:
-        colour, _ = styles.get(source, (PALETTE[0], "circle"))
-        fig.add_trace(
-            go.Scattermap(
-                lat=group["lat"],
-                lon=group["lon"],
-                mode="markers",
-                marker={"size": 13, "color": colour},
-                name=str(source),
-                showlegend=True,
-                # The last field is the governorate: clicking a town filters to it.
-                customdata=[
-                    [wrap(p), wrap(lbl), wrap(d), wrap(s), wrap(source), _text(g)]
-                    for p, lbl, d, s, g in zip(
-                        group["place"],
-                        group["label"],
-                        group["date"],
-                        group["sentence"],
-                        group["governorate"],
-                        strict=True,
-                    )
-                ],
-                hovertemplate=(
-                    "<b>%{customdata[0]}</b> · %{customdata[2]}<br>%{customdata[1]}"
-                    "<br>Source: %{customdata[4]}<br><i>%{customdata[3]}</i><extra></extra>"
-                ),
-            )
-        )
-    _layout(fig, title, f"{metric_label}. Markers: place-level claims by source.", height=560)
+    _town_marker_traces(fig, marker_points(markers, styles))
+    _layout(
+        fig,
+        title,
+        f"{metric_label}. Markers: claims placed in a town, by source (larger: several claims; "
+        "sources at one town are set side by side).",
+        height=560,
+    )
     fig.update_layout(
         map={"style": "white-bg", "center": SYRIA_CENTER, "zoom": SYRIA_ZOOM},
         legend={"orientation": "h", "x": 0, "y": 0, "yanchor": "top"},
@@ -218,6 +228,104 @@ def province_map(
         ],
     )
     return fig
+
+
+def integer_ticks(top: float) -> dict:
+    """Colour bar ticks at whole numbers (1, 2 or 5 x 10^k apart): counts of people or claims
+    are never fractional, even when a map has one value and plotly would tick 0.2, 0.4 ..."""
+    top = max(1, math.ceil(top))
+    step = next(
+        m * 10**k for k in range(len(str(top)) + 1) for m in (1, 2, 5) if top / (m * 10**k) <= 5
+    )
+    return {"tickmode": "array", "tickvals": list(range(0, top + 1, step)), "tickformat": ",d"}
+
+
+MARKER_SPREAD = 0.22  # degrees between the markers of several sources at one town (~10 px)
+MAX_LISTED = 8  # claims listed in one marker's tooltip
+
+
+def marker_points(markers: pd.DataFrame, styles: dict[str, tuple[str, str]]) -> pd.DataFrame:
+    """One map marker per town and source, from `town_markers` rows.
+
+    Several claims of a source at a town are one larger marker whose tooltip lists them all
+    (up to MAX_LISTED, then how many more); several sources at one town are set on a small
+    circle around it, so none hides another. Columns: lat, lon, legend, colour, size,
+    n_claims, hover (escaped HTML), governorate.
+    """
+    cols = ["lat", "lon", "legend", "colour", "size", "n_claims", "hover", "governorate"]
+    if markers.empty:
+        return pd.DataFrame(columns=cols)
+    out = []
+    for (lat, lon), at_town in markers.groupby(["lat", "lon"], sort=True):
+        sources = sorted(at_town["source"].astype(str).unique())
+        for j, source in enumerate(sources):
+            claims = at_town[at_town["source"].astype(str) == source]
+            angle = 2 * math.pi * j / len(sources)
+            radius = MARKER_SPREAD if len(sources) > 1 else 0.0
+            colour, _, legend = legend_entry(source, styles)
+            out.append(
+                {
+                    "lat": lat + radius * math.sin(angle),
+                    "lon": lon + radius * math.cos(angle),
+                    "legend": legend,
+                    "colour": colour,
+                    "size": 11 + 3 * min(len(claims) - 1, 4),
+                    "n_claims": len(claims),
+                    "hover": _marker_hover(claims, source),
+                    "governorate": _text(claims["governorate"].iloc[0]),
+                }
+            )
+    return pd.DataFrame(out, columns=cols)
+
+
+def _marker_hover(claims: pd.DataFrame, source: str) -> str:
+    """Tooltip of one marker: place, source, then each claim (date, what, sentence if one)."""
+    place = wrap(claims["place"].iloc[0])
+    n = len(claims)
+    head = f"<b>{place}</b> · {wrap(source)}" + (f" · {n} claims" if n > 1 else "")
+    lines = []
+    for r in claims.head(MAX_LISTED).to_dict("records"):
+        lines.append(f"{wrap(r['date'])}: {wrap(r['label'])}")
+        if isinstance(r.get("correction"), str):
+            lines.append(f"<i>{wrap(r['correction'])}</i>")
+    if n > MAX_LISTED:
+        lines.append(f"… and {n - MAX_LISTED} more (Articles page)")
+    if n == 1:
+        lines.append(f"<i>{wrap(claims['sentence'].iloc[0])}</i>")
+    return "<br>".join([head, *lines])
+
+
+def _town_marker_traces(fig: go.Figure, points: pd.DataFrame) -> None:
+    """Dark rings, then one trace per legend entry: markers stay visible on any colour."""
+    if points.empty:
+        return
+    fig.add_trace(
+        go.Scattermap(
+            lat=points["lat"],
+            lon=points["lon"],
+            mode="markers",
+            marker={"size": points["size"] + 4, "color": MARKER_EDGE},
+            hoverinfo="skip",
+            showlegend=False,
+            name="marker edges",
+        )
+    )
+    for legend, group in points.groupby("legend", sort=True):
+        fig.add_trace(
+            go.Scattermap(
+                lat=group["lat"],
+                lon=group["lon"],
+                mode="markers",
+                marker={"size": group["size"], "color": group["colour"].iloc[0]},
+                name=legend,
+                showlegend=True,
+                # The last field is the governorate: clicking a town filters to it.
+                customdata=[
+                    [h, g] for h, g in zip(group["hover"], group["governorate"], strict=True)
+                ],
+                hovertemplate="%{customdata[0]}<extra></extra>",
+            )
+        )
 
 
 def _range_text(low: float, best: float, high: float, unbounded: bool) -> str:
@@ -312,7 +420,13 @@ def event_map_values(events: pd.DataFrame) -> pd.DataFrame:
 
 
 def claim_what(row: dict) -> str:
-    """What one claim says, in a few words: "at least 20 deaths", "shelling", a topic."""
+    """What one claim says, in a few words ("at least 20 deaths", "shelling", a topic), with
+    the correction mark when a reviewer changed it."""
+    what = _claim_what(row)
+    return f"{what} {MARK}" if isinstance(row.get("correction"), str) else what
+
+
+def _claim_what(row: dict) -> str:
     if row["claim_type"] == "death_toll":
         count = count_phrase(row["qualifier"], row["deaths"], row["deaths_low"], row["deaths_high"])
         if row.get("cumulative"):
@@ -325,8 +439,15 @@ def claim_what(row: dict) -> str:
 
 
 def town_markers(claims: pd.DataFrame) -> pd.DataFrame:
-    """Place-level claims with coordinates, ready for `province_map` markers."""
-    rows = claims[claims["lat"].notna() & claims["lon"].notna()]
+    """Claims placed in a town (with coordinates), ready for `province_map` markers.
+
+    A claim known only to its governorate is not a point: its coordinates are the
+    governorate's centroid (Homs: in the desert), so it colours the governorate instead.
+    """
+    located = claims["lat"].notna() & claims["lon"].notna()
+    if "geo_precision" in claims:
+        located &= claims["geo_precision"].eq("town").fillna(False).astype(bool)
+    rows = claims[located]
     records = rows.to_dict("records")
     return pd.DataFrame(
         {
@@ -338,6 +459,8 @@ def town_markers(claims: pd.DataFrame) -> pd.DataFrame:
             "date": [claim_day(r) for r in records],
             "sentence": [r["sentence"] for r in records],
             "governorate": [r["governorate"] for r in records],
+            "correction": [r.get("correction") for r in records],
+            "claim_id": [r["claim_id"] for r in records],
         }
     )
 
@@ -349,16 +472,150 @@ def claim_day(row: dict) -> str:
 
 
 def compact(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
-    """A smaller copy for the overview: a short title, the legend below, no subtitle, range
-    slider or subplot titles, and a map zoomed out to fit half a page."""
-    small = go.Figure(fig)
+    """The overview's smaller version of `fig` (changed in place, as `stamp`: a copy of the
+    map costs more than the rest of the page): a short title, the legend below, no subtitle
+    or subplot titles, and a map zoomed out to fit half a page."""
+    small = fig
     small.update_layout(height=height, title_text=title, title_subtitle_text="", margin={"t": 50})
     small.update_layout(legend={"orientation": "h", "x": 0, "y": -0.08, "yanchor": "top"})
     if small.layout.map.zoom is not None:
         small.update_layout(map_zoom=SYRIA_ZOOM - 0.9, legend_y=0)
-    small.update_xaxes(rangeslider_visible=False)
     small.layout.annotations = [a for a in small.layout.annotations if a.text == MAP_CREDIT]
     return small
+
+
+DATA_CREDIT = (
+    "Claims extracted from news articles; each number is one source's claim, never added "
+    "across sources. Boundaries: Natural Earth. Places: GeoNames (CC BY 4.0)."
+)
+
+
+def filter_caption(flt) -> str:
+    """The filter in words, for a stamped image: governorates, period, sources and the rest.
+
+    `flt` is a lib.filters.ClaimFilter (duck-typed: charts stays below filters)."""
+    names = sorted(GOVERNORATES.get(g, g) for g in flt.governorates)
+    period = (
+        f"{flt.start or 'first claim'} to {flt.end or 'last claim'}"
+        if flt.start or flt.end
+        else "all dates"
+    )
+    parts = [
+        f"Governorates: {', '.join(names) if names else 'all'}",
+        f"Period: {period}",
+        f"Sources: {', '.join(sorted(flt.sources)) if flt.sources else 'all'}",
+    ]
+    for label, values in (
+        ("Kinds", flt.source_kinds),
+        ("Claim types", flt.claim_types),
+        ("Events", flt.event_types),
+    ):
+        if values:
+            parts.append(f"{label}: {', '.join(humanise(v) for v in sorted(values))}")
+    return " · ".join(parts)
+
+
+def stamp(fig: go.Figure, caption: str) -> go.Figure:
+    """`fig` with the filter and the data credit written under it, so a saved PNG or SVG says
+    what it shows and where the data come from (the map keeps its own credit). Changes `fig`
+    in place (copying a map's boundaries costs more than the rest of a rerun) and returns it."""
+    out = fig
+    bottom = (out.layout.margin.b or 40) + 46
+    out.update_layout(margin={"b": bottom})
+    lines = [wrap(caption, 160), wrap(DATA_CREDIT, 160)]
+    out.add_annotation(
+        text="<br>".join(lines),
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        yshift=-bottom + 4,
+        xanchor="left",
+        yanchor="bottom",
+        showarrow=False,
+        align="left",
+        font={"size": 10, "color": "#52606D"},
+        name="stamp",
+    )
+    return out
+
+
+def vector_map(fig: go.Figure) -> go.Figure:
+    """The province map redrawn with plain SVG shapes (lon/lat on hidden axes), for SVG export.
+
+    kaleido renders a MapLibre map as one raster image, so an "SVG" of it is a PNG in a
+    wrapper. Here each governorate is a filled polygon coloured as on the map, each marker a
+    scatter point, and the colour bar a hidden scatter's scale: every element stays vector.
+    """
+    out = go.Figure(layout=fig.layout)
+    out.layout.map = None
+    shapes = {f["id"]: f["geometry"] for f in boundaries_geojson()["features"]}
+    for trace in fig.data:
+        if trace.type == "choroplethmap":
+            _vector_choropleth(out, trace, shapes)
+        elif trace.type == "scattermap":
+            out.add_trace(
+                go.Scatter(
+                    x=trace.lon, y=trace.lat, mode="markers", name=trace.name,
+                    marker={"size": trace.marker.size, "color": trace.marker.color},
+                    showlegend=trace.showlegend, hoverinfo="skip",
+                )
+            )  # fmt: skip
+    lat = math.radians(SYRIA_CENTER["lat"])
+    out.update_xaxes(visible=False, constrain="domain")
+    out.update_yaxes(visible=False, scaleanchor="x", scaleratio=1 / math.cos(lat))
+    out.update_layout(plot_bgcolor="white")
+    return out
+
+
+def _vector_choropleth(out: go.Figure, trace, shapes: dict) -> None:
+    """One filled polygon per governorate of a choropleth trace, plus its colour bar."""
+    z = list(trace.z)
+    top = trace.zmax if trace.zmax is not None else max([*z, 1])
+    scale = [list(step) for step in trace.colorscale]
+    for code, value in zip(trace.locations, z, strict=True):
+        colour = _colour_at(scale, 0.0 if not top else value / top)
+        for ring in _rings(shapes.get(code)):
+            out.add_trace(
+                go.Scatter(
+                    x=[p[0] for p in ring], y=[p[1] for p in ring], fill="toself",
+                    fillcolor=colour, line={"color": "white", "width": 1}, mode="lines",
+                    showlegend=False, hoverinfo="skip",
+                )
+            )  # fmt: skip
+    if trace.showscale is not False and trace.colorbar.title.text:
+        out.add_trace(
+            go.Scatter(
+                x=[None], y=[None], mode="markers", showlegend=False, hoverinfo="skip",
+                marker={"color": [0, top], "cmin": 0, "cmax": top, "colorscale": scale,
+                        "showscale": True, "colorbar": trace.colorbar.to_plotly_json()},
+            )
+        )  # fmt: skip
+
+
+def _colour_at(scale: list, at: float) -> str:
+    """The colour a plotly colour scale gives at `at` (0..1), as "rgb(r,g,b)"."""
+    at = min(max(at, 0.0), 1.0)
+    for (a, low), (b, high) in itertools.pairwise(scale):
+        if a <= at <= b:
+            t = 0.0 if b == a else (at - a) / (b - a)
+            mixed = (lo + (hi - lo) * t for lo, hi in zip(_rgb(low), _rgb(high), strict=True))
+            return "rgb({},{},{})".format(*(round(v) for v in mixed))
+    return scale[-1][1]
+
+
+def _rgb(colour: str) -> tuple[float, float, float]:
+    return pcolors.hex_to_rgb(colour) if colour.startswith("#") else pcolors.unlabel_rgb(colour)
+
+
+def _rings(geometry: dict | None) -> list[list]:
+    """Outer rings of a GeoJSON Polygon or MultiPolygon (holes are not drawn)."""
+    if not geometry:
+        return []
+    polygons = (
+        [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    )
+    return [polygon[0] for polygon in polygons]
 
 
 def _text(value: object, default: str = "") -> str:
@@ -391,19 +648,27 @@ def _error_bars(frame: pd.DataFrame) -> tuple[dict, list[str]]:
     return bars, bounds
 
 
-def _daily_points(fig: go.Figure, daily: pd.DataFrame, styles: dict) -> None:
+def _daily_points(
+    fig: go.Figure,
+    daily: pd.DataFrame,
+    styles: dict,
+    row: int = 1,
+    shown_legends: set | None = None,
+) -> None:
     """One marker trace per source, bounds as error bars, sources side by side on a day.
 
     Each source is nudged a fraction of the visible span left or right of its day, so two
     sources on one day stand next to each other instead of on top (and are never stacked).
+    `shown_legends` is shared by the panels of one figure: each source is in the legend once.
     """
     sources = sorted(daily["source"].unique())
     days = pd.to_datetime(daily["date"])
     span = max(days.max() - days.min(), pd.Timedelta(days=7)) if len(days) else pd.Timedelta(0)
     step = span * 0.012
+    shown_legends = set() if shown_legends is None else shown_legends
     for i, source in enumerate(sources):
         group = daily[daily["source"] == source]
-        colour, symbol = styles.get(source, (PALETTE[0], "circle"))
+        colour, symbol, legend = legend_entry(source, styles)
         bars, bounds = _error_bars(group)
         place = group["place"].fillna("Syria (nationwide)").map(wrap)
         day_text = pd.to_datetime(group["date"]).dt.strftime("%Y-%m-%d")
@@ -412,8 +677,9 @@ def _daily_points(fig: go.Figure, daily: pd.DataFrame, styles: dict) -> None:
                 x=pd.to_datetime(group["date"]) + step * (i - (len(sources) - 1) / 2),
                 y=group["best"].astype("float64"),
                 mode="markers",
-                name=str(source),
-                legendgroup=str(source),
+                name=legend,
+                legendgroup=legend,
+                showlegend=legend not in shown_legends,
                 marker={
                     "color": colour,
                     "symbol": symbol,
@@ -427,9 +693,10 @@ def _daily_points(fig: go.Figure, daily: pd.DataFrame, styles: dict) -> None:
                     "best %{y:,} deaths (range %{customdata[1]})<extra></extra>"
                 ),
             ),
-            row=1,
+            row=row,
             col=1,
         )
+        shown_legends.add(legend)
 
 
 def _event_markers(fig: go.Figure, events: pd.DataFrame, row: int) -> None:
@@ -466,41 +733,83 @@ def _event_markers(fig: go.Figure, events: pd.DataFrame, row: int) -> None:
         )
 
 
-def timeline_figure(
-    daily: pd.DataFrame, events: pd.DataFrame | None, styles: dict, level_label: str
-) -> go.Figure:
-    """Daily deaths by source (side by side, never summed), over an event strip if `events`.
+PANEL_HEIGHT = 150  # px per governorate in small multiples
+PERIOD_WORDS = {"day": "per day", "week": "per week", "month": "per month"}
 
-    `daily`: `series.daily_deaths` rows of one level; `events`: `series.event_counts` rows,
-    or None for the deaths alone (the overview's small chart).
+
+def default_period(dates: pd.Series) -> str:
+    """Days for a few months of daily counts, weeks up to two years, months beyond: a
+    readable number of points whatever the span (`dates`: `daily_deaths` dates)."""
+    days = pd.to_datetime(dates).dropna()
+    length = (days.max() - days.min()).days if len(days) else 0
+    return "day" if length <= 92 else "week" if length <= 730 else "month"
+
+
+def _facets(daily: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    """(panel title, rows): one panel per governorate for governorate and town rows (small
+    multiples read at any scale; one block of 14 provinces does not), else one panel."""
+    if daily.empty or not daily["level"].isin(("governorate", "town")).all():
+        return [("", daily)]
+    return [
+        (GOVERNORATES.get(code, code), group)
+        for code, group in daily.groupby("governorate", sort=True)
+    ]
+
+
+def timeline_figure(
+    daily: pd.DataFrame,
+    events: pd.DataFrame | None,
+    styles: dict,
+    level_label: str,
+    period: str = "day",
+    span: tuple[object, object] | None = None,
+) -> go.Figure:
+    """Deaths by source (side by side, never summed) per day, week or month, over an event
+    strip if `events`; governorate and town counts as one panel per governorate, with shared
+    axes. `span`: the filter's first and last day, which the x axis covers.
+
+    `daily`: `series.daily_deaths` rows of one level (`series.by_period` for weeks/months);
+    `events`: `series.event_counts` rows, or None for the deaths alone (the overview).
     """
-    if events is None:
-        fig = make_subplots(rows=1, cols=1)
-    else:
-        strip = 40 + 26 * events["event_type"].nunique()  # one readable row per event type
-        fig = make_subplots(
-            rows=2,
-            cols=1,
-            shared_xaxes=True,
-            row_heights=[360 / (360 + strip), strip / (360 + strip)],
-            vertical_spacing=0.1,
-            subplot_titles=("", "Events reported per day (marker size: number of claims)"),
-        )
-        _event_markers(fig, events, row=2)
-        fig.update_xaxes(rangeslider={"visible": True, "thickness": 0.06}, row=2, col=1)
-    _daily_points(fig, daily, styles)
+    facets = _facets(daily)
+    strip = 0 if events is None else 40 + 26 * events["event_type"].nunique()
+    panel = 360 if len(facets) == 1 else PANEL_HEIGHT
+    heights = [panel] * len(facets) + ([strip] if strip else [])
+    titles = [title for title, _ in facets]
+    if strip:
+        titles.append("Events reported per day (marker size: number of claims)")
+    fig = make_subplots(
+        rows=len(heights),
+        cols=1,
+        shared_xaxes=True,
+        row_heights=[h / sum(heights) for h in heights],
+        vertical_spacing=min(0.1, 0.3 / len(heights)),
+        subplot_titles=titles if any(titles) else None,
+    )
+    shown: set[str] = set()
+    for row, (_, rows) in enumerate(facets, start=1):
+        _daily_points(fig, rows, styles, row, shown)
+    if strip:
+        _event_markers(fig, events, row=len(heights))
+        fig.update_yaxes(dtick=1, row=len(heights), col=1)  # label every event type
+    per = PERIOD_WORDS.get(period, "per day")
     _layout(
         fig,
-        f"Deaths reported per day, by source ({level_label})",
+        f"Deaths reported {per}, by source ({level_label})",
         "Deaths (people). One marker per source and place; a bar spans the source's lower "
-        "and upper bound. Sources are never added together.",
-        height=420 if events is None else 560 + 26 * events["event_type"].nunique(),
+        "and upper bound. Sources are never added together"
+        + ("; a source's days are added within a week or month." if period != "day" else "."),
+        height=(420 if events is None else 200) + sum(heights),
     )
-    fig.update_layout(hovermode="closest")
-    fig.update_yaxes(title_text="Deaths", rangemode="tozero", row=1, col=1)
-    if events is not None:
-        fig.update_yaxes(dtick=1, row=2, col=1)  # label every event type
+    fig.update_layout(hovermode="closest", showlegend=True)  # a legend even for one source
+    top = max([float(v) for v in daily["best"].dropna()] + [1.0]) if len(daily) else 1.0
+    for row in range(1, len(facets) + 1):  # shared y: panels compare at a glance
+        fig.update_yaxes(rangemode="tozero", range=[0, top * 1.15], row=row, col=1)
+    fig.update_yaxes(title_text="Deaths", row=1, col=1)
     days = daily["date"] if events is None else pd.concat([daily["date"], events["date"]])
+    bounds = [d for d in (span or ()) if d is not None]
+    if bounds:
+        days = pd.concat([pd.Series(pd.to_datetime(bounds)), pd.to_datetime(days)])
     fig.update_xaxes(type="date", showgrid=True, gridcolor="#EEF1F4", range=_day_range(days))
     return fig
 
@@ -523,14 +832,16 @@ def cumulative_figure(totals: pd.DataFrame, styles: dict) -> go.Figure:
         as_of_text=totals["as_of"].dt.strftime("%Y-%m-%d"),
     )
     for source, group in totals.groupby("source", sort=True):
-        colour, symbol = styles.get(source, (PALETTE[0], "circle"))
+        colour, symbol, legend = legend_entry(source, styles)
         bars, bounds = _error_bars(group)
         fig.add_trace(
             go.Scatter(
                 x=group["as_of_text"],
                 y=group["best"].astype("float64"),
                 mode="markers",
-                name=str(source),
+                name=legend,
+                legendgroup=legend,
+                showlegend=legend not in {t.name for t in fig.data},
                 marker={"color": colour, "symbol": symbol, "size": 12},
                 error_y={**bars, "color": colour},
                 customdata=list(zip(group["since_text"], bounds, strict=True)),
@@ -665,42 +976,87 @@ LEVEL_LABELS = {
 }
 
 
-def claims_table(claims: pd.DataFrame) -> pd.DataFrame:
-    """The claims as a reader sees them (and as CSV exports them): who, what, where, when, why."""
+def humanise(value: object) -> str:
+    """A coded value as words ("state_media" -> "state media"); null -> ""."""
+    return "" if value is None or pd.isna(value) else str(value).replace("_", " ")
+
+
+# Readable headers for claims_table columns (the CSV keeps the keys; docs/codebook.md).
+COLUMN_LABELS = {
+    "date": "Date", "source": "Source", "source_kind": "Kind of source", "claim": "Claim",
+    "correction": "Correction", "place": "Place", "governorate": "Governorate",
+    "geo_precision": "Located to", "sentence": "Sentence", "claim_type": "Claim type",
+    "qualifier": "Qualifier", "deaths": "Deaths", "deaths_low": "Lowest", "deaths_high": "Highest",
+    "victims": "Victims", "cumulative": "Running total", "event_type": "Event",
+    "topic": "Topic", "date_precision": "Date precision", "published": "Published",
+    "title": "Article", "outlet": "Outlet", "url": "URL", "lat": "Latitude", "lon": "Longitude",
+    "corrected": "Corrected", "article_id": "Article id", "claim_id": "Claim id",
+}  # fmt: skip
+
+
+def claims_table(claims: pd.DataFrame, articles: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The claims as a reader sees them (and as CSV exports them): who, what, where, when, why.
+
+    Coded values are in words, counts stay integers (Int64, never 6.0), a corrected claim's
+    note sits next to its value; with `articles`, each row names its article, outlet and URL.
+    """
     records = claims.to_dict("records")
-    return pd.DataFrame(
+    words = {c: [humanise(v) for v in claims[c]] for c in
+             ("source_kind", "qualifier", "victims", "event_type", "geo_precision",
+              "date_precision", "topic", "place")}  # fmt: skip
+    table = pd.DataFrame(
         {
             "date": [claim_day(r) for r in records],
             "source": claims["source"].to_numpy(),
-            "source_kind": claims["source_kind"].to_numpy(),
+            "source_kind": words["source_kind"],
             "claim": [claim_what(r) for r in records],
-            "place": claims["place"].to_numpy(),
+            "correction": [_text(r.get("correction")) for r in records],
+            "place": [_text(r["place"]) for r in records],
             "governorate": [
                 GOVERNORATES.get(g, "") if isinstance(g, str) else "" for g in claims["governorate"]
             ],
+            "geo_precision": words["geo_precision"],
             "sentence": claims["sentence"].to_numpy(),
-            "claim_type": claims["claim_type"].to_numpy(),
-            "qualifier": claims["qualifier"].to_numpy(),
-            "deaths": claims["deaths"].to_numpy(),
-            "deaths_low": claims["deaths_low"].to_numpy(),
-            "deaths_high": claims["deaths_high"].to_numpy(),
-            "victims": claims["victims"].to_numpy(),
+            "claim_type": [humanise(v) for v in claims["claim_type"]],
+            "qualifier": words["qualifier"],
+            **{
+                c: claims[c].astype("Int64").to_numpy()
+                for c in ("deaths", "deaths_low", "deaths_high")
+            },
+            "victims": words["victims"],
             "cumulative": claims["cumulative"].to_numpy(),
-            "event_type": claims["event_type"].to_numpy(),
-            "topic": claims["topic"].to_numpy(),
+            "event_type": words["event_type"],
+            "topic": words["topic"],
+            "date_precision": words["date_precision"],
             "published": [_day(r["published"], None) for r in records],
+            "lat": claims["lat"].to_numpy(),
+            "lon": claims["lon"].to_numpy(),
             "corrected": claims["corrected"].to_numpy(),
             "article_id": claims["article_id"].to_numpy(),
             "claim_id": claims["claim_id"].to_numpy(),
         }
     )
+    for c in ("deaths", "deaths_low", "deaths_high"):
+        table[c] = table[c].astype("Int64")
+    if articles is not None:
+        info = articles.set_index("article_id")[["title", "outlet", "url"]]
+        found = info.reindex(table["article_id"].to_numpy()).reset_index(drop=True)
+        at = table.columns.get_loc("published") + 1
+        for offset, column in enumerate(("title", "outlet", "url")):
+            table.insert(at + offset, column, found[column].fillna("").astype(str).to_numpy())
+    return table
 
 
 def map_view(
-    claims: pd.DataFrame, metric: str = "best", source: str | None = None
+    claims: pd.DataFrame,
+    metric: str = "best",
+    source: str | None = None,
+    styles: dict[str, tuple[str, str]] | None = None,
 ) -> tuple[go.Figure, pd.DataFrame]:
-    """The province map for a filtered claim frame, and the per-governorate values it shows."""
-    styles = source_styles(claims["source"].dropna())
+    """The province map for a filtered claim frame, and the per-governorate values it shows.
+
+    `styles`: `source_styles` of the whole store, so colours do not follow the filter."""
+    styles = styles or source_styles(claims["source"].dropna())
     if metric == "events":
         values = event_map_values(
             series.event_counts(claims if source is None else claims[claims["source"] == source])
@@ -728,17 +1084,32 @@ def timeline_levels(daily: pd.DataFrame) -> list[str]:
     return [lvl for lvl in series.LEVELS if lvl in present]
 
 
+def implied_level(levels: list[str], governorates: Iterable[str] = ()) -> str | None:
+    """The level a filter asks for: with governorates chosen, their own tolls (governorate,
+    else town) rather than a nationwide or several-province count that merely names them;
+    otherwise the most aggregated level present."""
+    wanted = ("governorate", "town") if set(governorates) else ()
+    return next((lvl for lvl in wanted if lvl in levels), levels[0] if levels else None)
+
+
 def timeline_view(
-    claims: pd.DataFrame, level: str | None = None, events: bool = True
+    claims: pd.DataFrame,
+    level: str | None = None,
+    events: bool = True,
+    styles: dict[str, tuple[str, str]] | None = None,
+    governorates: Iterable[str] = (),
+    period: str = "day",
+    span: tuple[object, object] | None = None,
 ) -> tuple[go.Figure, go.Figure, pd.DataFrame]:
-    """Daily figure at one level (default: the most aggregated present), totals panel, and rows."""
-    styles = source_styles(claims["source"].dropna())
+    """Deaths at one level (default: the one `governorates` imply) per day, week or month,
+    the totals panel, and the rows drawn. `span`: the filter's dates, which the axis covers."""
+    styles = styles or source_styles(claims["source"].dropna())
     daily = series.daily_deaths(claims)
     levels = timeline_levels(daily)
-    level = level if level in levels else (levels[0] if levels else "national")
-    rows = daily[daily["level"] == level]
+    level = level if level in levels else (implied_level(levels, governorates) or "national")
+    rows = series.by_period(daily[daily["level"] == level], period)
     strip = series.event_counts(claims) if events else None
-    fig = timeline_figure(rows, strip, styles, LEVEL_LABELS[level])
+    fig = timeline_figure(rows, strip, styles, LEVEL_LABELS[level], period, span)
     return fig, cumulative_figure(series.cumulative_totals(claims), styles), rows
 
 

@@ -11,12 +11,14 @@ from __future__ import annotations
 import argparse
 import sys
 import threading
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from lib import charts
+from lib import charts, series
+from lib.geography import GOVERNORATES
 
 MIME = {"png": "image/png", "svg": "image/svg+xml", "csv": "text/csv"}
 IMAGE_SIZE = {"width": 1200, "height": 800, "scale": 2}
@@ -78,7 +80,8 @@ def figure_bytes(
         is_table = bool(fig.data) and fig.data[0].type == "table"
         height = int(fig.layout.height) if is_table else IMAGE_SIZE["height"]
     opts = {"format": fmt, "width": width, "height": height, "scale": scale}
-    fig = go.Figure(fig).update_xaxes(rangeslider_visible=False)  # interactive only
+    if fmt == "svg" and any(t.type == "choroplethmap" for t in fig.data):
+        fig = charts.vector_map(fig)  # MapLibre would be a raster image inside the SVG
     with _LOCK:
         _ensure_server()
         return kaleido.calc_fig_sync(fig.to_dict(), opts=opts)
@@ -96,29 +99,91 @@ def frame_csv(frame: pd.DataFrame) -> bytes:
 VIEWS = ("map", "timeline", "comparison")
 
 
-def view_figure(view: str, claims: pd.DataFrame, metric: str = "best", level: str | None = None):
+def view_figure(
+    view: str,
+    claims: pd.DataFrame,
+    metric: str = "best",
+    level: str | None = None,
+    styles: dict[str, tuple[str, str]] | None = None,
+    governorates: Iterable[str] = (),
+):
     """The figure a page shows for `view` on already filtered claims."""
     if view == "map":
-        return charts.map_view(claims, metric)[0]
+        return charts.map_view(claims, metric, styles=styles)[0]
     if view == "timeline":
-        return charts.timeline_view(claims, level)[0]
+        return charts.timeline_view(claims, level, True, styles, governorates)[0]
     return charts.comparison_figure(charts.comparison_view(claims)[2])
 
 
 def view_rows(
-    view: str, claims: pd.DataFrame, metric: str = "best", source: str | None = None
+    view: str,
+    claims: pd.DataFrame,
+    metric: str = "best",
+    source: str | None = None,
+    level: str | None = None,
+    articles: pd.DataFrame | None = None,
+    governorates: Iterable[str] = (),
 ) -> pd.DataFrame:
-    """The rows behind a view, with sources and sentences: what its CSV download holds."""
+    """The claims behind exactly what a view draws, with their sources and sentences: what
+    its CSV holds. Map: the claims behind each coloured governorate (with the value drawn,
+    `value on map`) and behind each town marker; timeline: the drawn level's tolls and the
+    events; comparison: every answer. `articles` adds title, outlet and URL."""
     if view == "comparison":
         return charts.comparison_view(claims)[1]
     if view == "map":
-        types = ("event",) if metric == "events" else ("death_toll",)
+        ids, drawn = _map_claim_ids(claims, metric, source)
     else:
-        types = ("death_toll", "event")
-    shown = claims[claims["claim_type"].isin(types)]
-    if source is not None:
-        shown = shown[shown["source"] == source]
-    return charts.claims_table(shown)
+        ids, drawn = _timeline_claim_ids(claims, level, governorates), None
+    table = charts.claims_table(claims[claims["claim_id"].isin(ids)], articles)
+    if drawn is not None:
+        value = table["governorate"].map(drawn).astype("Int64")
+        table.insert(table.columns.get_loc("claim") + 1, "value on map", value)
+    return table.reset_index(drop=True)
+
+
+def _ids(joined: pd.Series) -> set[str]:
+    """Claim ids from a column of comma-joined lists (series rows' `claim_ids`)."""
+    return {cid for ids in joined.dropna() for cid in str(ids).split(",") if cid}
+
+
+def _map_claim_ids(
+    claims: pd.DataFrame, metric: str, source: str | None
+) -> tuple[set[str], dict[str, int]]:
+    """Claims behind the map's coloured governorates and town markers, and the value drawn per
+    governorate name."""
+    shown = claims if source is None else claims[claims["source"] == source]
+    if metric == "events":
+        rows = series.event_counts(shown)
+        values = charts.event_map_values(rows)
+    else:
+        rows = series.daily_deaths(shown)
+        rows = rows[rows["level"].isin(("governorate", "town"))]
+        values = charts.death_map_values(rows, metric)
+    rows = rows[rows["governorate"].notna()]
+    kind = "event" if metric == "events" else "death_toll"
+    markers = charts.town_markers(shown[shown["claim_type"] == kind])
+    ids = _ids(rows["claim_ids"]) | set(markers.get("claim_id", ()))
+    drawn = {
+        GOVERNORATES.get(code, code): int(value)
+        for code, value in zip(values["governorate"], values["value"], strict=True)
+        if pd.notna(value)
+    }
+    return ids, drawn
+
+
+def _timeline_claim_ids(
+    claims: pd.DataFrame, level: str | None, governorates: Iterable[str]
+) -> set[str]:
+    """Claims behind the timeline's drawn level, its events and its running totals."""
+    daily = series.daily_deaths(claims)
+    levels = charts.timeline_levels(daily)
+    level = level if level in levels else charts.implied_level(levels, governorates)
+    drawn = daily[daily["level"] == level]["claim_ids"]
+    return (
+        _ids(drawn)
+        | _ids(series.event_counts(claims)["claim_ids"])
+        | _ids(series.cumulative_totals(claims)["claim_ids"])
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -161,12 +226,18 @@ def main(argv: list[str] | None = None) -> int:
     flt = ClaimFilter.from_query_params({k: getattr(args, k) for k in QUERY_KEYS})
     store = open_store()
     ensure_seeded(store)
-    claims = flt.apply(store.claims())
+    everything = store.claims()
+    claims = flt.apply(everything)
     if fmt == "csv":
-        data = frame_csv(view_rows(args.view, claims, args.metric))
+        rows = view_rows(
+            args.view, claims, args.metric, None, args.level, store.articles(), flt.governorates
+        )
+        data = frame_csv(rows)
     else:
+        styles = charts.source_styles(everything["source"].dropna())  # the pages' colours
+        fig = view_figure(args.view, claims, args.metric, args.level, styles, flt.governorates)
         try:
-            data = figure_bytes(view_figure(args.view, claims, args.metric, args.level), fmt)
+            data = figure_bytes(charts.stamp(fig, charts.filter_caption(flt)), fmt)
         except ExportUnavailableError as err:
             print(err, file=sys.stderr)
             return 2

@@ -103,7 +103,9 @@ def claim_label(row: dict) -> str:
         what = str(row.get("event_type") or "event").replace("_", " ")
     else:
         what = str(row.get("topic") or "")
-    return f"{kind}: {what} ({row.get('source')})"
+    label = f"{kind}: {what} ({row.get('source')})"
+    note = row.get("correction")
+    return f"{label} {note}" if isinstance(note, str) else label
 
 
 def spans_from_claims(claims: pd.DataFrame) -> list[Span]:

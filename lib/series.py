@@ -519,8 +519,27 @@ def _bound_groups(
     places = coded.places
     keys = [codes(d.to_numpy()[rows]) for d in dates(coded.claims).values()]
     keys += [places.level[rows], places.area[rows], places.place[rows]]
-    keys += [coded.codes(c)[rows] for c in _BOUND_TEXTS]
+    keys += [
+        coded.shared(_victims_groups)[rows] if c == "victims" else coded.codes(c)[rows]
+        for c in _BOUND_TEXTS
+    ]
     return presort(rows, keys, (len(keys),))
+
+
+def _victims_groups(whole: CodedClaims) -> np.ndarray:
+    """Victims codes for grouping, a sub-count taking its parent's: "40 killed, including six
+    children" is one toll at its place (the parent's bounds, both claim ids), not two points.
+    A sub-count with a place of its own ("including 12 in Daraa") still forms its own row."""
+    groups = whole.codes("victims").copy()
+    parents = whole.claims["part_of"]
+    is_sub = parents.notna().to_numpy()
+    if is_sub.any():
+        position = pd.Series(np.arange(len(whole)), index=whole.claims["claim_id"].to_numpy())
+        position = position[~position.index.duplicated()]
+        found = position.reindex(parents[is_sub].to_numpy()).to_numpy()
+        known = ~np.isnan(found)
+        groups[np.flatnonzero(is_sub)[known]] = groups[found[known].astype(np.int64)]
+    return groups
 
 
 def _daily_groups(coded: CodedClaims) -> Presorted:
@@ -690,3 +709,31 @@ def undated_events(claims: Claims) -> pd.DataFrame:
         ["date_start", "date_end", "date_precision", "event_type", "source", "source_kind",
          "level", "governorate", "area", "place", "published", "claim_ids"]
     ]  # fmt: skip
+
+
+PERIODS = {"day": None, "week": "W-SUN", "month": "M"}
+
+
+def by_period(daily: pd.DataFrame, period: str) -> pd.DataFrame:
+    """`daily_deaths` rows summed per week or month (weeks Monday-Sunday), for a readable
+    timeline over years. Within one source, place and victims group, days add up (different
+    days are different deaths); sources, levels and places are never added. `date` becomes
+    the period's first day; a sum with an unbounded day is unbounded. "day": unchanged."""
+    if PERIODS.get(period) is None or daily.empty:
+        return daily
+    start = daily["date"].dt.to_period(PERIODS[period]).dt.start_time.astype(daily["date"].dtype)
+    keys = ["source", "source_kind", "victims", "level", "governorate", "area", "place"]
+    frame = daily.assign(date=start, unbounded=daily["high"].isna())
+    grouped = frame.groupby(["date", *keys], dropna=False, sort=True)
+    out = grouped.agg(
+        low=("low", "sum"),
+        best=("best", "sum"),
+        high=("high", "sum"),
+        unbounded=("unbounded", "any"),
+        n_claims=("n_claims", "sum"),
+        claim_ids=("claim_ids", ",".join),
+    ).reset_index()
+    out["high"] = out["high"].astype("Int64").mask(out["unbounded"])
+    for column in ("low", "best"):
+        out[column] = out[column].astype("Int64")
+    return out[daily.columns]

@@ -2,16 +2,15 @@
 
 import streamlit as st
 
-from lib import charts, export
-from pages import ui
+import ui
+from lib import charts
 
 BUTTONS = {"best": "Best", "low": "Lowest", "high": "Highest", "events": "Events"}
 
 claims = ui.view_claims()
 st.title("Province map")
 if claims.empty:
-    ui.nothing_found("claims")
-    st.stop()
+    ui.nothing_found("claims")  # the empty map still shows below: the country, no values
 
 left, right = st.columns([3, 2])
 metric = (
@@ -42,4 +41,5 @@ if values.empty:
 else:
     st.subheader("Values on the map")
     st.dataframe(ui.governorate_table(values), hide_index=True, width="stretch")
-ui.csv_button(export.view_rows("map", claims, metric, source), "syria-map-claims", key="map-csv")
+csv_rows = ui.view_rows("map", claims, metric, source)
+ui.csv_button(csv_rows, "syria-map-claims", key="map-csv")

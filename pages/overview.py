@@ -2,8 +2,8 @@
 
 import streamlit as st
 
+import ui
 from lib import charts
-from pages import ui
 
 claims = ui.view_claims()
 everything = ui.load_claims()
@@ -16,7 +16,8 @@ st.caption(
 )
 published = articles["published"].dropna()
 cols = st.columns([1, 1, 1, 1.5])
-cols[0].metric("Articles", len(articles))
+shown_articles = claims["article_id"].nunique()
+cols[0].metric("Articles with claims shown", f"{shown_articles} of {len(articles)}")
 cols[1].metric("Claims shown", f"{len(claims)} of {len(everything)}")
 cols[2].metric("Sources shown", claims["source"].nunique())
 if len(published):
@@ -47,14 +48,15 @@ with left:
         on_select=lambda: ui.select_province("overview-map"),
     )
 with right:
-    daily_fig, _, _ = ui.timeline_view(claims, None, events=False)
+    daily_fig, _, rows = ui.timeline_view(claims, None, events=False)
+    level = charts.LEVEL_LABELS[rows["level"].iloc[0]] if len(rows) else "none dated to a day"
     ui.show_chart(
-        charts.compact(daily_fig, "Deaths per day, by source"),
+        charts.compact(daily_fig, f"Deaths per day, by source ({level})"),
         "syria-timeline-overview",
         key="overview-timeline",
     )
 
 st.subheader("Latest claims and the sentences they come from")
-table = charts.claims_table(claims).sort_values(["published", "date"], ascending=False)
+table = charts.claims_table(claims, articles).sort_values(["published", "date"], ascending=False)
 ui.claims_dataframe(table, key="overview-claims")
 ui.csv_button(table, "syria-claims", key="overview-csv")

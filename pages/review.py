@@ -6,6 +6,9 @@ lib/corrections. Run through dashboard.py's st.navigation (no set_page_config he
 
 from __future__ import annotations
 
+import datetime as dt
+
+import pandas as pd
 import streamlit as st
 
 from lib.articles import SUFFIXES
@@ -26,26 +29,40 @@ from lib.corrections import (
     review_table,
 )
 from lib.ingest import MAX_UPLOAD_MB, read_upload, save_uploads
-from lib.store import ClaimStore, StoreBusyError, ensure_seeded, open_store, preview
+from lib.store import ClaimStore, ensure_seeded, open_store, preview
+from ui import article_title, filtered_articles
+from ui.errors import escape, store_guard
 
+EARLIEST_PUBLISHED = dt.date(2011, 1, 1)  # the uprising began in March 2011
 PREVIEW_COLUMNS = ["claim_type", "sentence", "deaths", "qualifier", "source", "place",
                    "governorate", "date_start", "date_end"]  # fmt: skip
-_count = st.column_config.NumberColumn(min_value=0, step=1, format="%d")
+_words = {"format_func": lambda v: str(v).replace("_", " ")}  # stored codes, shown as words
+
+
+def _count(label: str):
+    return st.column_config.NumberColumn(label, min_value=0, step=1, format="%d")
+
+
 EDITOR_CONFIG = {
     "claim_id": st.column_config.TextColumn("claim", width="small"),
     "changed": st.column_config.TextColumn("corrected", help="fields a reviewer changed"),
+    "claim_type": st.column_config.TextColumn("claim type"),
     "sentence": st.column_config.TextColumn(width="medium", help="the evidence; hover to read"),
-    "qualifier": st.column_config.SelectboxColumn(options=QUALIFIERS),
-    "deaths": _count,
-    "deaths_low": _count,
-    "deaths_high": _count,
-    "victims": st.column_config.SelectboxColumn(options=VICTIMS),
-    "source_kind": st.column_config.SelectboxColumn(options=SOURCE_KINDS),
+    "qualifier": st.column_config.SelectboxColumn(options=QUALIFIERS, **_words),
+    "deaths": _count("deaths"),
+    "deaths_low": _count("lowest"),
+    "deaths_high": _count("highest"),
+    "victims": st.column_config.SelectboxColumn(options=VICTIMS, **_words),
+    "source_kind": st.column_config.SelectboxColumn(
+        "kind of source", options=SOURCE_KINDS, **_words
+    ),
     "governorate": st.column_config.SelectboxColumn(options=GOVERNORATE_CODES),
-    "date_start": st.column_config.DateColumn(format="YYYY-MM-DD"),
-    "date_end": st.column_config.DateColumn(format="YYYY-MM-DD"),
-    "date_precision": st.column_config.SelectboxColumn(options=DATE_PRECISIONS),
-    "event_type": st.column_config.SelectboxColumn(options=EVENT_TYPES),
+    "date_start": st.column_config.DateColumn("from", format="YYYY-MM-DD"),
+    "date_end": st.column_config.DateColumn("to", format="YYYY-MM-DD"),
+    "date_precision": st.column_config.SelectboxColumn(
+        "date precision", options=DATE_PRECISIONS, **_words
+    ),
+    "event_type": st.column_config.SelectboxColumn("event", options=EVENT_TYPES, **_words),
     REJECTED: st.column_config.CheckboxColumn("reject", help="not a real claim"),
 }
 
@@ -55,6 +72,10 @@ def _refresh() -> None:
     st.cache_data.clear()
     st.session_state["review_round"] = st.session_state.get("review_round", 0) + 1
     st.rerun()
+
+
+def _day(published: object) -> str:
+    return "date unknown" if pd.isna(published) else f"{published:%Y-%m-%d}"
 
 
 def upload_section(store: ClaimStore) -> None:
@@ -71,7 +92,12 @@ def upload_section(store: ClaimStore) -> None:
     uploads = [read_upload(f.name, f.getvalue()) for f in files]
     if any(u.needs_date for u in uploads):
         published = st.date_input(
-            "Publication date for the files that carry none", value=None, format="YYYY-MM-DD"
+            "Publication date for the files that carry none",
+            value=None,
+            min_value=EARLIEST_PUBLISHED,  # Streamlit's default refuses dates over 10 years old
+            max_value=dt.date.today(),
+            format="YYYY-MM-DD",
+            key="upload-published",
         )
         if published is None:
             st.info("Some files have no publication date: pick one above to continue.")
@@ -79,14 +105,14 @@ def upload_section(store: ClaimStore) -> None:
         uploads = [read_upload(f.name, f.getvalue(), published) for f in files]
     errors = [e for u in uploads for e in u.errors]
     for error in errors:
-        st.error(f"**{error.name}**: {error.reason}")
+        st.error(f"**{escape(error.name)}**: {escape(error.reason)}")
     if errors:
         st.warning("Nothing will be saved until every file reads cleanly.")
         return
     articles = [a for u in uploads for a in u.articles]
     claims, failed = preview(articles)
     for error in failed:
-        st.error(f"**{error.name}**: {error.reason}")
+        st.error(f"**{escape(error.name)}**: {escape(error.reason)}")
     st.caption(f"Preview: {len(articles)} article(s), {len(claims)} claim(s) found.")
     st.dataframe(claims[PREVIEW_COLUMNS], hide_index=True)
     if not failed and st.button(
@@ -95,7 +121,8 @@ def upload_section(store: ClaimStore) -> None:
         report = save_uploads(store, uploads)
         if report.failed:
             st.error(
-                "Nothing was saved: " + "; ".join(f"{e.name}: {e.reason}" for e in report.failed)
+                "Nothing was saved: "
+                + "; ".join(f"{escape(e.name)}: {escape(e.reason)}" for e in report.failed)
             )
             return
         st.session_state["review_message"] = (
@@ -109,11 +136,18 @@ def edit_section(store: ClaimStore) -> None:
     applied = store.applied()
     log = store.corrections()
     articles = store.articles()
+    shown = filtered_articles(articles, applied.frame)
+    if len(shown) < len(articles):
+        st.caption(
+            f"{len(shown)} of {len(articles)} articles have claims under the sidebar filters; "
+            "**Reset filters** lists them all."
+        )
     labels = {
-        row.article_id: f"{row.published:%Y-%m-%d} · {row.title or row.path or row.article_id}"
-        for row in articles.itertuples()
+        row["article_id"]: f"{_day(row['published'])} · {article_title(row)}"
+        for row in shown.to_dict("records")
     }
-    article_id = st.selectbox("Article", list(labels), format_func=labels.get)
+    # Keyed, so the chosen article stays chosen after a save reruns the page.
+    article_id = st.selectbox("Article", list(labels), format_func=labels.get, key="review_article")
     if article_id is None:
         st.info("No articles stored yet.")
         return
@@ -128,13 +162,16 @@ def edit_section(store: ClaimStore) -> None:
     edits = diff_edits(table, edited, [*EDITOR_FIELDS, REJECTED])
     with st.form("save-corrections", border=False):
         st.caption(f"{len(edits)} changed cell(s). Every correction needs a reason and an author.")
-        reason = st.text_input("Reason", placeholder="e.g. the article says 55, not 54")
-        author = st.text_input("Author", key="review_author")
+        round_ = st.session_state.get("review_round", 0)  # a save starts a fresh, empty form
+        reason = st.text_input(
+            "Reason", placeholder="e.g. the article says 55, not 54", key=f"reason-{round_}"
+        )
+        author = st.text_input("Author", key=f"author-{round_}")
         if st.form_submit_button("Save corrections", disabled=not edits):
             try:
                 ids = store.apply_edits(edits, reason, author)
             except (CorrectionError, ValueError) as exc:
-                st.error(f"Not saved: {exc}")
+                st.error(f"Not saved: {escape(exc)}")
             else:
                 st.session_state["review_message"] = f"Saved {len(ids)} correction(s)."
                 _refresh()
@@ -187,7 +224,7 @@ st.caption(
 )
 if message := st.session_state.pop("review_message", None):
     st.success(message)
-try:
+with store_guard():  # a busy or damaged store: a clear message, not a traceback
     claim_store = open_store()
     with claim_store.session():  # one wait for a busy file per block, not one per read
         ensure_seeded(claim_store)
@@ -196,5 +233,3 @@ try:
     with claim_store.session():
         edit_section(claim_store)
         queue_section(claim_store)
-except StoreBusyError as exc:
-    st.error(str(exc))

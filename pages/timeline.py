@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from lib import charts, export, series
-from pages import ui
+import ui
+from lib import charts, series
 
 claims = ui.view_claims()
 st.title("Timeline")
@@ -12,15 +12,26 @@ if claims.empty:
     st.stop()
 
 view = ui.store_view()
-levels = charts.timeline_levels(series.daily_deaths(view))
+daily = series.daily_deaths(view)
+levels = charts.timeline_levels(daily)
 level = st.segmented_control(
     "Death counts given",
     levels,
     format_func=charts.LEVEL_LABELS.get,
     key="timeline_level",
-    default=levels[0] if levels else None,
+    default=charts.implied_level(levels, ui.current_filter().governorates),
 )
-daily_fig, totals_fig, rows = ui.timeline_view(claims, level)
+period = (
+    st.segmented_control(
+        "Deaths per",
+        list(charts.PERIOD_WORDS),
+        format_func=str.capitalize,
+        key="timeline_period",
+        default=charts.default_period(daily["date"]),
+    )
+    or "day"
+)
+daily_fig, totals_fig, rows = ui.timeline_view(claims, level, period=period)
 if rows.empty:
     st.info("No death toll dated to a single day matches the current filters.")
 ui.show_chart(daily_fig, "syria-deaths-per-day", key="timeline")
@@ -36,4 +47,5 @@ if len(undated):
     st.subheader("Death tolls not dated to a single day")
     st.dataframe(undated, hide_index=True, width="stretch")
 
-ui.csv_button(export.view_rows("timeline", claims), "syria-timeline-claims", key="timeline-csv")
+csv_rows = ui.view_rows("timeline", claims, level=level)
+ui.csv_button(csv_rows, "syria-timeline-claims", key="timeline-csv")

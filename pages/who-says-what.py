@@ -2,8 +2,8 @@
 
 import streamlit as st
 
+import ui
 from lib import charts
-from pages import ui
 
 SHOWN = {"100 most disputed": 100, "500 most disputed": 500, "2,000 most disputed": 2000,
          "all": None}  # fmt: skip
@@ -44,4 +44,7 @@ event = st.dataframe(
 ui.show_answers(event.selection, matrix, answers)
 ui.csv_button(answers, "syria-who-says-what", key="comparison-csv")
 with st.expander("Export the table as an image"):
-    ui.image_buttons(charts.comparison_figure(matrix), "syria-who-says-what", "comparison-img")
+    table_image = charts.stamp(
+        charts.comparison_figure(matrix), charts.filter_caption(ui.current_filter())
+    )
+    ui.image_buttons(table_image, "syria-who-says-what", "comparison-img")

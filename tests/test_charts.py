@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from lib import charts, highlight
+from lib.claims import coerce_claims
 from lib.geography import GOVERNORATES, boundaries_geojson
 
 
@@ -106,7 +107,8 @@ def test_province_map_draws_offline_with_all_governorates():
     fig = charts.province_map(values, markers, boundaries_geojson(), GOVERNORATES, "T", "Deaths")
     spec = fig.to_plotly_json()
     assert spec["layout"]["map"]["style"] == "white-bg"
-    base, shaded, towns = spec["data"]
+    base, shaded, edges, towns = spec["data"]
+    assert edges["hoverinfo"] == "skip" and not edges["showlegend"]  # dark rings under markers
     assert base["type"] == "choroplethmap" and len(base["locations"]) == 14
     assert list(shaded["locations"]) == ["SY-ID"] and list(shaded["z"]) == [20.0]
     assert towns["type"] == "scattermap" and towns["mode"] == "markers"  # text would fetch fonts
@@ -119,8 +121,79 @@ def test_province_map_draws_offline_with_all_governorates():
 
 def test_source_styles_are_stable_and_distinct():
     styles = charts.source_styles(["b", "a", "c"])
-    assert styles == charts.source_styles(["c", "a", "b", "a"])
+    assert styles == charts.source_styles(["c", "a", "b"])
     assert len({colour for colour, _ in styles.values()}) == 3
+
+
+def test_fifteen_sources_get_fifteen_colours_and_the_tail_is_other():
+    sources = [f"source {i:02}" for i in range(25) for _ in range(30 - i)]  # 30, 29, ... claims
+    styles = charts.source_styles(sources)
+    top = [styles[f"source {i:02}"][0] for i in range(15)]
+    assert len(set(top)) == 15 and charts.OTHER_COLOUR not in top
+    assert charts.legend_entry("source 24", styles) == (
+        charts.OTHER_COLOUR, "circle", charts.OTHER_SOURCES
+    )  # fmt: skip
+    escaped = charts.legend_entry("<b>x</b>", charts.source_styles(["<b>x</b>"]))[2]
+    assert escaped == "&lt;b&gt;x&lt;/b&gt;"
+
+
+def town_claims(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
+    """(source, place, geo_precision) rows as claims with coordinates (a governorate's are its
+    centroid, as the extractor gives them)."""
+    coords = {"Taftanaz": (35.998, 36.786), "Idlib": (35.827, 36.578), "Homs": (34.254, 38.293)}
+    return coerce_claims(
+        [
+            {"claim_id": f"c{i}", "article_id": "a", "source_kind": "activist",
+             "date_precision": "day", "char_start": 0, "char_end": 5, "sentence_start": 0,
+             "source": src, "place": place, "geo_precision": precision,
+             "lat": coords[place][0], "lon": coords[place][1], "claim_type": "event",
+             "event_type": "shelling", "date_start": pd.Timestamp("2012-04-04"),
+             "date_end": pd.Timestamp("2012-04-04"), "published": pd.Timestamp("2012-04-05"),
+             "cumulative": False, "sentence": f"{src} says {place} was shelled.",
+             "governorate": "SY-ID"}
+            for i, (src, place, precision) in enumerate(rows)
+        ]
+    )  # fmt: skip
+
+
+def test_map_markers_are_towns_only_and_several_claims_stay_visible():
+    claims = town_claims(
+        [("LCC", "Taftanaz", "town"), ("LCC", "Taftanaz", "town"), ("LCC", "Taftanaz", "town"),
+         ("SOHR", "Taftanaz", "town"), ("LCC", "Idlib", "governorate")]
+    )  # fmt: skip
+    markers = charts.town_markers(claims)
+    assert set(markers["place"]) == {"Taftanaz"}  # the governorate's centroid is no point
+    points = charts.marker_points(markers, charts.source_styles(claims["source"]))
+    assert len(points) == 2  # one per source at the town, set apart
+    assert points[["lat", "lon"]].drop_duplicates().shape[0] == 2
+    lcc = points[points["legend"] == "LCC"].iloc[0]
+    assert lcc["n_claims"] == 3 and "3 claims" in lcc["hover"]
+    assert lcc["size"] > points[points["legend"] == "SOHR"].iloc[0]["size"]
+
+
+def test_source_colour_does_not_follow_the_filter():
+    claims = town_claims([("LCC", "Taftanaz", "town"), ("SOHR", "Taftanaz", "town")])
+    styles = charts.source_styles(claims["source"])
+
+    def colours(frame: pd.DataFrame) -> dict[str, str]:
+        fig, _ = charts.map_view(frame, "events", styles=styles)
+        return {t.name: t.marker.color for t in fig.data if t.showlegend}
+
+    assert colours(claims)["SOHR"] == colours(claims[claims["source"] == "SOHR"])["SOHR"]
+
+
+def test_a_one_value_colour_bar_has_whole_number_ticks():
+    assert charts.integer_ticks(1)["tickvals"] == [0, 1]
+    assert charts.integer_ticks(6)["tickvals"] == [0, 2, 4, 6]
+    assert charts.integer_ticks(0)["tickformat"] == ",d"
+
+
+def test_the_timeline_level_follows_the_governorate_filter():
+    levels = ["national", "multi_governorate", "governorate", "town"]
+    assert charts.implied_level(levels) == "national"
+    assert charts.implied_level(levels, {"SY-HI"}) == "governorate"
+    assert charts.implied_level(["multi_governorate", "town"], {"SY-HI"}) == "town"
+    assert charts.implied_level([], {"SY-HI"}) is None
 
 
 def test_timeline_has_one_trace_per_source_with_bounds():

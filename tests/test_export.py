@@ -52,6 +52,16 @@ def test_map_svg_has_the_natural_earth_credit_and_the_legend(claims):
     svg = export.figure_bytes(export.view_figure("map", claims), "svg").decode()
     assert "Made with Natural Earth" in svg
     assert "activist in Binnish" in svg  # town marker legend names the source
+    assert "<image" not in svg  # vector shapes, not a raster map inside an SVG
+    assert svg.count('class="js-fill"') >= 14  # one filled polygon per governorate at least
+
+
+def test_the_cli_stamps_its_image_with_the_filter_and_credit(tmp_path, monkeypatch):
+    monkeypatch.setenv("SYRIA_CLAIMS_DB", make_fixture_store(tmp_path / "claims.duckdb"))
+    out = tmp_path / "idlib.svg"
+    assert export.main(["map", "--out", str(out), "--province", "SY-ID"]) == 0
+    svg = out.read_text()
+    assert "Governorates: Idlib" in svg and "never added across sources" in svg
 
 
 def test_without_chromium_export_explains_how_to_enable_it(monkeypatch, claims, tmp_path, capsys):
@@ -75,14 +85,14 @@ def test_bad_output_suffix_is_refused(tmp_path, capsys):
 def test_view_rows_are_the_filtered_claims_with_sources_and_sentences(claims):
     idlib = ClaimFilter(governorates={"SY-ID"}).apply(claims)
     rows = export.view_rows("map", idlib)
-    # Idlib's death tolls: LCC's 6, the activist's 20 in Taftanaz, SANA's 16 over six provinces.
-    assert sorted(rows["source"]) == [
-        "Local Coordination Committees of Syria",
-        "SANA",
-        "activist in Binnish",
-    ]
+    # What the map draws for Idlib: LCC's 6 and the activist's 20 in Taftanaz (value 20);
+    # SANA's 16 over six provinces is not drawn on any governorate, so it is not in the CSV.
+    assert sorted(rows["source"]) == ["Local Coordination Committees of Syria",
+                                      "activist in Binnish"]  # fmt: skip
+    assert rows["value on map"].tolist() == [20, 20]
     assert rows["sentence"].str.len().min() > 20
-    assert len(export.view_rows("map", idlib, metric="events")) == 2
+    events = export.view_rows("map", idlib, metric="events")
+    assert events["place"].tolist() == ["Taftanaz"]  # the multi-province event is not drawn
     answers = export.view_rows("comparison", idlib)
     assert {"source", "sentence", "display", "question"} <= set(answers.columns)
 
@@ -131,3 +141,27 @@ def test_image_config_names_the_file_and_fixes_the_size():
         "height": 800,
         "scale": 2,
     }
+
+
+def test_map_csv_holds_the_drawn_values_with_article_and_location(claims, tmp_path):
+    store_articles = pd.DataFrame(
+        {"article_id": claims["article_id"].unique(), "title": "T", "outlet": "O",
+         "url": "https://example.invalid/a"}
+    )  # fmt: skip
+    rows = export.view_rows("map", claims, articles=store_articles)
+    # The map colours Idlib (20) and Homs (SANA's 0); nationwide tolls and totals are not drawn.
+    assert sorted(set(zip(rows["governorate"], rows["value on map"], strict=True))) == [
+        ("Homs", 0),
+        ("Idlib", 20),
+    ]
+    assert not rows["cumulative"].any()
+    assert {"title", "outlet", "url", "date_precision", "geo_precision", "lat", "lon"} <= set(rows)
+    text = export.frame_csv(rows).decode("utf-8-sig")
+    assert ",6," in text and ",6.0," not in text  # counts stay integers
+
+
+def test_timeline_csv_holds_only_the_drawn_level(claims):
+    rows = export.view_rows("timeline", claims, level="governorate")
+    tolls = rows[(rows["claim_type"] == "death toll") & ~rows["cumulative"].astype(bool)]
+    assert sorted(tolls["place"]) == ["Homs", "Idlib"]  # not the nationwide 54 and 74
+    assert set(rows.loc[rows["cumulative"].astype(bool), "place"]) == {"Syria"}  # totals panel

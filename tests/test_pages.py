@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -63,12 +64,13 @@ def values(array: list | dict) -> list:
 
 def test_overview_counts_follow_the_url_filter(app):
     at = app()
-    assert metric(at, "Articles") == "2"
+    assert metric(at, "Articles with claims shown") == "2 of 2"
     assert metric(at, "Claims shown") == "27 of 27"
     # Idlib: LCC's 6, the activist's 20 in Taftanaz, the Taftanaz shelling, and SANA's
     # multi-province funerals and 16 dead (lists that name Idlib).
     at = app(province="SY-ID")
     assert metric(at, "Claims shown") == "5 of 27"
+    assert metric(at, "Articles with claims shown") == "1 of 2"  # follows the filter too
     assert at.multiselect(key="f_province").value == ["SY-ID"]
     headlines = at.dataframe[0].value.set_index("source")
     assert (
@@ -93,7 +95,8 @@ def test_empty_result_is_said_plainly(app):
     assert any("No claims match the current filters" in i.value for i in at.info)
     at = app("pages/map.py", start="2020-01-01", end="2020-02-01")
     assert any("No claims match" in i.value for i in at.info)
-    assert not at.get("plotly_chart")
+    [empty_map] = [plotly_spec(at)]  # the country is still drawn, with nothing on it
+    assert [t["type"] for t in empty_map["data"]] == ["choroplethmap"]
 
 
 def map_values(at: AppTest) -> dict[str, float]:
@@ -133,9 +136,29 @@ def test_timeline_shows_each_source_per_day_never_summed(app):
         "United Nations",
     ]
     at.segmented_control(key="timeline_level").set_value("governorate").run()
-    rows = plotly_spec(at, 0)["data"]
-    names = {t["name"]: values(t["y"]) for t in rows if t.get("yaxis", "y") == "y"}
-    assert names == {"Local Coordination Committees of Syria": [6.0], "SANA": [0.0]}
+    spec = plotly_spec(at, 0)
+    # Small multiples: one panel per governorate (Homs, then Idlib), shared axes.
+    panels = [a["text"] for a in spec["layout"]["annotations"]][:2]
+    assert panels == ["Homs", "Idlib"]
+    points = {
+        (t.get("yaxis", "y"), t["name"]): values(t["y"])
+        for t in spec["data"]
+        if t.get("legendgroup")
+    }
+    assert points == {("y", "SANA"): [0.0], ("y2", "Local Coordination Committees of Syria"): [6.0]}
+    assert spec["layout"]["yaxis"]["range"] == spec["layout"]["yaxis2"]["range"]
+
+
+def test_timeline_sums_a_source_per_week_or_month_and_spans_the_filter(app):
+    at = app("pages/timeline.py", start="2012-04-01", end="2012-04-30")
+    assert at.segmented_control(key="timeline_period").value == "day"
+    at.segmented_control(key="timeline_period").set_value("month").run()
+    spec = plotly_spec(at, 0)
+    assert spec["layout"]["title"]["text"].startswith("Deaths reported per month")
+    lcc = next(t for t in spec["data"] if t.get("name") == "Local Coordination Committees of Syria")
+    assert values(lcc["y"]) == [128.0]  # 74 on Tuesday + 54 on Wednesday: one source, two days
+    first, last = spec["layout"]["xaxis"]["range"]
+    assert first <= "2012-04-01" and last >= "2012-04-30"  # the whole of April, not April 1-7
 
 
 def test_who_says_what_puts_disputes_first_and_shows_the_sentence(app):
@@ -189,8 +212,10 @@ def test_articles_page_highlights_every_claim_of_the_article(app):
     assert html.count('id="claim-') == 18
     assert html.count('class="claim claim-death_toll"') >= 8
     assert "What was found: 18 claims" in [s.value for s in at.subheader]
+    # The filter picks the article; the article then shows all its claims (issue 14).
     at = app("pages/articles.py", article=SEED_003, province="SY-LA")
-    assert "What was found: 3 claims" in [s.value for s in at.subheader]
+    assert "What was found: 9 claims" in [s.value for s in at.subheader]
+    assert any("3 of them match the current filters" in c.value for c in at.caption)
 
 
 def test_a_link_to_one_claim_outlines_it_in_the_article(app):
@@ -210,9 +235,31 @@ def test_a_hand_typed_url_is_normalised_in_the_sidebar_and_the_address(app):
 
 
 def test_a_click_on_a_town_marker_names_its_governorate():
-    from pages.ui import _clicked_governorate
+    from ui import _clicked_governorate
 
     assert _clicked_governorate({"location": "SY-HI", "customdata": ["Homs"]}) == "SY-HI"
     marker = {"customdata": ["Taftanaz", "at least 20 deaths", "2012-04-04", "…", "x", "SY-ID"]}
     assert _clicked_governorate(marker) == "SY-ID"
     assert _clicked_governorate({"x": 1}) is None
+
+
+def test_pages_folder_holds_only_the_pages_dashboard_registers():
+    """Streamlit lists every file of pages/ in the sidebar and serves it as a page when a deep
+    link is the first request after start: a helper module there becomes a blank page."""
+    registered = set(re.findall(r'"(pages/[^"]+\.py)"', (ROOT / "dashboard.py").read_text()))
+    present = {f"pages/{p.name}" for p in (ROOT / "pages").iterdir() if p.name != "__pycache__"}
+    assert present == registered
+
+
+def test_deaths_per_day_say_their_level_and_follow_the_governorate_filter(app):
+    at = app()
+    daily = plotly_spec(at, 1)
+    assert daily["layout"]["title"]["text"] == "Deaths per day, by source (nationwide)"
+    assert daily["layout"]["showlegend"] is True
+    # Homs: SANA's own Homs toll, not the six-governorate funeral count naming Homs.
+    at = app(province="SY-HI")
+    daily = plotly_spec(at, 1)
+    assert daily["layout"]["title"]["text"] == "Deaths per day, by source (per governorate)"
+    assert [t["name"] for t in daily["data"]] == ["SANA"]
+    at = app("pages/timeline.py", province="SY-HI")
+    assert at.segmented_control(key="timeline_level").value == "governorate"

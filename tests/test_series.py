@@ -135,6 +135,18 @@ def test_sub_counts_are_not_added_to_their_parent(make_claims):
     assert row == (30, "parent,child")  # ids in input order
 
 
+def test_a_sub_count_of_other_victims_is_not_drawn_as_a_second_toll(make_claims):
+    """ "40 people were killed in Homs, including six civilians": one point, not 40 and 6."""
+    claims = make_claims(
+        {"deaths": 40, "claim_id": "parent", "governorate": "SY-HI"},
+        {"deaths": 6, "victims": "civilians", "part_of": "parent", "claim_id": "child",
+         "governorate": "SY-HI"},
+        {"deaths": 3, "victims": "civilians", "claim_id": "alone", "governorate": "SY-ID"},
+    )  # fmt: skip
+    got = rows(daily_deaths(claims), ["governorate", "best", "claim_ids"])
+    assert got == [("SY-HI", 40, "parent,child"), ("SY-ID", 3, "alone")]
+
+
 def test_group_bound_rule(make_claims):
     claims = make_claims(
         {"deaths": 20, "qualifier": "up_to", "source": "A"},

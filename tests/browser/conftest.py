@@ -14,6 +14,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -60,15 +62,13 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """Start the dashboard on 127.0.0.1 with a temporary claims database; stop it afterwards."""
+@contextmanager
+def serve(db: str, log: Path) -> Iterator[str]:
+    """`streamlit run dashboard.py` on a free 127.0.0.1 port reading `db`; yields its URL."""
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} not found")
     port = _free_port()
-    db = make_fixture_store(tmp_path_factory.mktemp("db") / "claims.duckdb")
     env = {**os.environ, "SYRIA_CLAIMS_DB": db}
-    log = tmp_path_factory.mktemp("log") / "streamlit.log"
     cmd = [sys.executable, "-m", "streamlit", "run", "dashboard.py",
            "--server.address", "127.0.0.1", "--server.port", str(port)]  # fmt: skip
     with log.open("w") as out:
@@ -93,6 +93,22 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> str:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The dashboard on the hand-checked seed claims, shared by read-only tests."""
+    db = make_fixture_store(tmp_path_factory.mktemp("db") / "claims.duckdb")
+    with serve(db, tmp_path_factory.mktemp("log") / "streamlit.log") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def writable_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """(URL, store path) of a dashboard on its own copy of the seed store, for tests that write."""
+    db = make_fixture_store(tmp_path_factory.mktemp("db") / "claims.duckdb")
+    with serve(db, tmp_path_factory.mktemp("log") / "streamlit.log") as url:
+        yield url, db
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from pages.headings import HEADINGS
+from ui.headings import HEADINGS
 
 pytestmark = pytest.mark.browser
 

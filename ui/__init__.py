@@ -6,6 +6,7 @@ here is Streamlit state: caching, widgets, the query string and download buttons
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from collections.abc import Callable
@@ -17,10 +18,12 @@ import streamlit as st
 
 from lib import charts, export
 from lib.claims import CLAIM_TYPES, EVENT_TYPES, SOURCE_KINDS
+from lib.corrected import with_notes
 from lib.filters import ClaimFilter
 from lib.geography import GOVERNORATES
 from lib.series import CodedClaims
 from lib.store import ClaimStore, ensure_seeded, open_store
+from ui.errors import escape
 
 # URL key -> session_state key of the sidebar widget that edits it.
 WIDGETS = {
@@ -31,6 +34,7 @@ WIDGETS = {
     "event": "f_event",
 }
 DATES = "f_dates"
+AUTO_DATES = "f_dates_auto"  # the span the date widget was given automatically, else None
 IMAGE_FORMAT = "f_image_format"
 URL_KEYS = (*WIDGETS, "start", "end")
 
@@ -63,7 +67,8 @@ def _version() -> tuple[str, ...]:
 
 @st.cache_data(show_spinner=False, ttl=300, max_entries=4)
 def _claims(path: str | None, version: tuple[str, ...]) -> pd.DataFrame:
-    return store().claims()
+    with store().session() as one:  # one wait for a busy file, not two
+        return with_notes(one.claims(), one.corrections())
 
 
 @st.cache_data(show_spinner=False, ttl=300, max_entries=4)
@@ -72,7 +77,8 @@ def _articles(path: str | None, version: tuple[str, ...]) -> pd.DataFrame:
 
 
 def load_claims() -> pd.DataFrame:
-    """Every accepted claim with corrections applied."""
+    """Every accepted claim with corrections applied, and a `correction` note saying what a
+    reviewer changed and why (null when nothing was)."""
     return _claims(os.environ.get("SYRIA_CLAIMS_DB"), _version())
 
 
@@ -132,14 +138,27 @@ def _view_token() -> str:
     return f"{data_token()}|{filter_key(current_filter())}"
 
 
+@st.cache_data(show_spinner=False, ttl=300, max_entries=4)
+def _source_styles(path: str | None, version: tuple[str, ...]) -> dict[str, tuple[str, str]]:
+    return charts.source_styles(_claims(path, version)["source"].dropna())
+
+
+def source_styles() -> dict[str, tuple[str, str]]:
+    """Each source's colour and symbol from the whole store: the same under every filter."""
+    return _source_styles(os.environ.get("SYRIA_CLAIMS_DB"), _version())
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def _map_view(_claims: pd.DataFrame, token: str, metric: str, source: str | None):
-    return charts.map_view(_claims, metric, source)
+    return charts.map_view(_claims, metric, source, source_styles())
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _timeline_view(_claims: pd.DataFrame, token: str, level: str | None, events: bool):
-    return charts.timeline_view(_claims, level, events)
+def _timeline_view(_claims: pd.DataFrame, token: str, level: str | None, events: bool, period: str):
+    flt = current_filter()
+    return charts.timeline_view(
+        _claims, level, events, source_styles(), flt.governorates, period, (flt.start, flt.end)
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -147,14 +166,37 @@ def _comparison_view(_view: CodedClaims, token: str, limit: int | None):
     return charts.comparison_view(_view, limit)
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def _view_rows(
+    _claims: pd.DataFrame, token: str, view: str, metric: str, source: str | None, level: str | None
+) -> pd.DataFrame:
+    governorates = current_filter().governorates
+    return export.view_rows(view, _claims, metric, source, level, load_articles(), governorates)
+
+
+def view_rows(
+    view: str,
+    claims: pd.DataFrame,
+    metric: str = "best",
+    source: str | None = None,
+    level: str | None = None,
+) -> pd.DataFrame:
+    """`export.view_rows` (what a view's CSV holds, with article title, outlet and URL) of the
+    filtered claims, cached per data version and filter."""
+    return _view_rows(claims, _view_token(), view, metric, source, level)
+
+
 def map_view(claims: pd.DataFrame, metric: str, source: str | None):
     """`charts.map_view` of the filtered claims, cached per data version and filter."""
     return _map_view(claims, _view_token(), metric, source)
 
 
-def timeline_view(claims: pd.DataFrame, level: str | None, events: bool = True):
-    """`charts.timeline_view` of the filtered claims, cached per data version and filter."""
-    return _timeline_view(claims, _view_token(), level, events)
+def timeline_view(
+    claims: pd.DataFrame, level: str | None, events: bool = True, period: str = "day"
+):
+    """`charts.timeline_view` of the filtered claims, cached per data version and filter; the
+    x axis spans the filter's dates."""
+    return _timeline_view(claims, _view_token(), level, events, period)
 
 
 def comparison_view(limit: int | None):
@@ -190,7 +232,40 @@ def _init_from_url(span: tuple[dt.date, dt.date]) -> None:
         st.session_state.setdefault(state_key, sorted(values))
     start = url.start or span[0]
     end = url.end or max(span[1], start)
-    st.session_state.setdefault(DATES, (start, end))
+    if DATES not in st.session_state:
+        st.session_state[DATES] = (start, end)
+        # Dates from a link are the user's choice; otherwise they follow the data.
+        st.session_state[AUTO_DATES] = None if url.start or url.end else span
+
+
+def _follow_data(span: tuple[dt.date, dt.date]) -> None:
+    """Widen the date filter to new data (an upload, an ingest) unless the user chose dates.
+
+    The widget holds the span it was given automatically until the user moves it; while it
+    does, a change of the data's span moves it too, so new articles are never hidden.
+    """
+    auto = st.session_state.get(AUTO_DATES)
+    if auto is None or tuple(st.session_state[DATES]) != tuple(auto):
+        return
+    if tuple(auto) != span:
+        st.session_state[DATES] = span
+        st.session_state[AUTO_DATES] = span
+
+
+def show_all_dates() -> None:
+    """Callback: drop the date bounds, back to the data's whole span (and following it)."""
+    st.session_state.pop(DATES, None)
+    for key in ("start", "end"):
+        st.query_params.pop(key, None)
+
+
+def _hidden_by_dates(flt: ClaimFilter) -> int:
+    """How many claims the other filters keep but the dates leave out."""
+    if flt.start is None and flt.end is None:
+        return 0
+    coded = _coded_store(os.environ.get("SYRIA_CLAIMS_DB"), _version())
+    undated = dataclasses.replace(flt, start=None, end=None)
+    return int(undated.view(coded).selected.sum() - flt.view(coded).selected.sum())
 
 
 def reset_filters() -> None:
@@ -216,6 +291,7 @@ def sidebar_filter() -> ClaimFilter:
     claims = load_claims()
     span = _data_span(claims)
     _init_from_url(span)
+    _follow_data(span)
     sources = sorted(set(claims["source"].dropna()) | set(st.session_state[WIDGETS["source"]]))
     start, end = st.session_state[DATES] if len(st.session_state[DATES]) == 2 else span
     with st.sidebar:
@@ -270,7 +346,13 @@ def sidebar_filter() -> ClaimFilter:
     if len(dates) == 2 and tuple(dates) != span:
         params["start"], params["end"] = [dates[0].isoformat()], [dates[1].isoformat()]
     _write_url(params)
-    return ClaimFilter.from_query_params(params)
+    flt = ClaimFilter.from_query_params(params)
+    if hidden := _hidden_by_dates(flt):
+        st.sidebar.warning(
+            f"{hidden:,} claim(s) fall outside these dates.", icon=":material/date_range:"
+        )
+        st.sidebar.button("Show all dates", on_click=show_all_dates, key="widen-dates")
+    return flt
 
 
 def _humanise(value: str) -> str:
@@ -320,12 +402,15 @@ def show_chart(
     """A chart with its modebar export configured and server-side PNG/SVG buttons below it."""
     fmt = st.session_state.get(IMAGE_FORMAT, "png")
     kwargs = {"on_select": on_select, "selection_mode": "points"} if on_select else {}
+    fig = charts.stamp(fig, charts.filter_caption(current_filter()))  # saved images say it too
     st.plotly_chart(fig, key=key, config=charts.image_config(name, fmt), **kwargs)
     image_buttons(fig, name, key)
 
 
 def image_buttons(fig: go.Figure, name: str, key: str) -> None:
-    """PNG and SVG rendered on the server by kaleido on click; an explanation without Chromium."""
+    """PNG and SVG rendered on the server by kaleido on click; an explanation without Chromium.
+
+    `fig` should be stamped with the filter (`show_chart` does it)."""
     problem = export.image_export_problem()
     if problem:
         st.caption(f"Server-side image export is off: {problem} The chart toolbar's camera works.")
@@ -362,13 +447,18 @@ def nothing_found(what: str) -> None:
 
 
 CLAIM_COLUMNS = {
+    **{key: st.column_config.Column(label) for key, label in charts.COLUMN_LABELS.items()},
     "date": st.column_config.TextColumn("Date", width="small"),
     "source": st.column_config.TextColumn("Source", width="medium"),
-    "claim": st.column_config.TextColumn("Claim", width="medium"),
+    "claim": st.column_config.TextColumn(
+        "Claim", width="medium", help="✎: corrected by a reviewer"
+    ),
+    "correction": st.column_config.TextColumn(
+        "Correction", help="what a reviewer changed, and why"
+    ),
     "place": st.column_config.TextColumn("Place", width="small"),
     "sentence": st.column_config.TextColumn("Sentence", width="large"),
-    "source_kind": st.column_config.TextColumn("Kind of source"),
-    "governorate": st.column_config.TextColumn("Governorate"),
+    "url": st.column_config.TextColumn("URL"),  # text: an article's URL is untrusted
 }
 
 
@@ -399,10 +489,14 @@ def show_answers(selection, matrix: pd.DataFrame, answers: pd.DataFrame) -> None
     shown = answers[answers["question_id"] == question_id]
     if column in set(shown["source"]):
         shown = shown[shown["source"] == column]
-    st.subheader(str(shown["question"].iloc[0]) if len(shown) else "No answer in this cell")
+    st.subheader(escape(shown["question"].iloc[0]) if len(shown) else "No answer in this cell")
+    notes = load_claims().set_index("claim_id")["correction"].dropna()
     for answer in shown.to_dict("records"):
         value = answer["display"] if isinstance(answer["display"], str) else answer["position"]
         st.markdown(f"**{escape_markdown(answer['source'])}**: {escape_markdown(str(value))}")
+        for cid in str(answer["claim_ids"]).split(","):
+            if cid in notes.index:
+                st.caption(escape(notes[cid]))
         st.markdown(f"> {escape_markdown(answer['sentence'])}")
         st.page_link(
             "pages/articles.py",
@@ -415,9 +509,17 @@ def show_answers(selection, matrix: pd.DataFrame, answers: pd.DataFrame) -> None
         )
 
 
-def escape_markdown(text: object) -> str:
-    """Untrusted text shown through st.markdown: no markup, links or HTML."""
-    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!|<>~$" else ch for ch in str(text))
+escape_markdown = escape
+
+
+def filtered_articles(articles: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
+    """The articles with a claim under the sidebar filter (all of them when nothing is
+    filtered, or when the page runs outside dashboard.py and has no filter)."""
+    flt = st.session_state.get("claim_filter")
+    if flt is None or flt.is_empty:
+        return articles
+    kept = set(flt.apply(claims)["article_id"])
+    return articles[articles["article_id"].isin(kept)]
 
 
 def articles_with_claims(claims: pd.DataFrame) -> pd.DataFrame:
@@ -464,5 +566,13 @@ def article_byline(article, with_title: bool = True) -> str:
     published = article["published"]
     day = f"{published:%d %b %Y}" if not pd.isna(published) else "date unknown"
     outlet = article["outlet"] if isinstance(article["outlet"], str) else "outlet unknown"
-    title = article["title"] if isinstance(article["title"], str) else "(untitled)"
-    return f"{title} · {outlet} · {day}" if with_title else f"{outlet} · {day}"
+    return f"{article_title(article)} · {outlet} · {day}" if with_title else f"{outlet} · {day}"
+
+
+def article_title(article) -> str:
+    """An article's title, else its file name, else "(untitled)": titles are optional."""
+    for field in ("title", "path"):
+        value = article.get(field)
+        if isinstance(value, str) and value.strip():
+            return value
+    return "(untitled)"
