@@ -678,6 +678,7 @@ def claims_table(claims: pd.DataFrame) -> pd.DataFrame:
             "governorate": [
                 GOVERNORATES.get(g, "") if isinstance(g, str) else "" for g in claims["governorate"]
             ],
+            "precision": claims["geo_precision"].to_numpy(),  # town / governorate / country
             "sentence": claims["sentence"].to_numpy(),
             "claim_type": claims["claim_type"].to_numpy(),
             "qualifier": claims["qualifier"].to_numpy(),
