@@ -19,6 +19,7 @@ from plotly.subplots import make_subplots
 
 from lib import comparison, series
 from lib.geography import GOVERNORATES, boundaries_geojson
+from lib.links import claim_ref
 
 # Okabe & Ito (2008), yellow last: it is hard to read on white.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
@@ -126,7 +127,8 @@ def province_map(
     `detail` (plain-text lines for the tooltip: who says what). Governorates missing from
     `values` are drawn grey ("no claims"), so the country's shape is always there.
     `markers`: town-level claims with `lat`, `lon`, `place`, `source`, `label` (number or
-    event), `date`, `sentence` and `governorate`. `names`: ISO code -> display name.
+    event), `date`, `sentence`, `governorate` and optionally `claim_id` (a clicked marker then
+    links to its claim, `lib.links`). `names`: ISO code -> display name.
     """
     styles = styles or source_styles(markers.get("source", pd.Series(dtype=str)))
     codes = list(names)
@@ -181,12 +183,13 @@ def province_map(
                 showlegend=True,
                 # The last field is the governorate: clicking a town filters to it.
                 customdata=[
-                    [wrap(p), wrap(lbl), wrap(d), wrap(s), wrap(source), _text(g)]
-                    for p, lbl, d, s, g in zip(
+                    [wrap(p), wrap(lbl), wrap(d), wrap(s), wrap(source), claim_ref(c), _text(g)]
+                    for p, lbl, d, s, c, g in zip(
                         group["place"],
                         group["label"],
                         group["date"],
                         group["sentence"],
+                        group.get("claim_id", [""] * len(group)),  # optional: links
                         group["governorate"],
                         strict=True,
                     )
@@ -338,6 +341,7 @@ def town_markers(claims: pd.DataFrame) -> pd.DataFrame:
             "date": [claim_day(r) for r in records],
             "sentence": [r["sentence"] for r in records],
             "governorate": [r["governorate"] for r in records],
+            "claim_id": [r["claim_id"] for r in records],
         }
     )
 
@@ -421,7 +425,9 @@ def _daily_points(fig: go.Figure, daily: pd.DataFrame, styles: dict) -> None:
                     "line": {"width": 1, "color": "white"},
                 },
                 error_y={**bars, "color": colour},
-                customdata=list(zip(place, bounds, day_text, strict=True)),
+                customdata=list(
+                    zip(place, bounds, day_text, group["claim_ids"].map(claim_ref), strict=True)
+                ),
                 hovertemplate=(
                     f"<b>{wrap(source)}</b><br>%{{customdata[2]}} · %{{customdata[0]}}<br>"
                     "best %{y:,} deaths (range %{customdata[1]})<extra></extra>"

@@ -15,12 +15,14 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from lib import charts, export
-from lib.claims import CLAIM_TYPES, EVENT_TYPES, SOURCE_KINDS
+from lib import charts, export, periods
+from lib.claims import CLAIM_TYPES, EVENT_TYPES, SOURCE_KINDS, VICTIMS
 from lib.filters import ClaimFilter
 from lib.geography import GOVERNORATES
+from lib.links import referenced_claims
 from lib.series import CodedClaims
 from lib.store import ClaimStore, ensure_seeded, open_store
+from lib.victims import victims_label
 
 # URL key -> session_state key of the sidebar widget that edits it.
 WIDGETS = {
@@ -29,6 +31,7 @@ WIDGETS = {
     "kind": "f_kind",
     "type": "f_type",
     "event": "f_event",
+    "victims": "f_victims",
 }
 DATES = "f_dates"
 IMAGE_FORMAT = "f_image_format"
@@ -147,9 +150,15 @@ def _comparison_view(_view: CodedClaims, token: str, limit: int | None):
     return charts.comparison_view(_view, limit)
 
 
-def map_view(claims: pd.DataFrame, metric: str, source: str | None):
-    """`charts.map_view` of the filtered claims, cached per data version and filter."""
-    return _map_view(claims, _view_token(), metric, source)
+def map_view(
+    claims: pd.DataFrame, metric: str, source: str | None, period: periods.Period | None = None
+):
+    """`charts.map_view` of the filtered claims (of one `period`, when the map shows one, which
+    its title then names), cached per data version, filter and period."""
+    fig, values = _map_view(claims, f"{_view_token()}|{period}", metric, source)
+    if period is not None:
+        fig.update_layout(title_text=f"{fig.layout.title.text}, {period.title}")
+    return fig, values
 
 
 def timeline_view(claims: pd.DataFrame, level: str | None, events: bool = True):
@@ -186,6 +195,7 @@ def _init_from_url(span: tuple[dt.date, dt.date]) -> None:
         (WIDGETS["kind"], url.source_kinds),
         (WIDGETS["type"], url.claim_types),
         (WIDGETS["event"], url.event_types),
+        (WIDGETS["victims"], url.victims),
     ):
         st.session_state.setdefault(state_key, sorted(values))
     start = url.start or span[0]
@@ -255,6 +265,14 @@ def sidebar_filter() -> ClaimFilter:
             format_func=_humanise,
             key=WIDGETS["event"],
             placeholder="All event types",
+        )
+        st.multiselect(
+            "Victims of death tolls",
+            VICTIMS,
+            format_func=victims_label,
+            key=WIDGETS["victims"],
+            placeholder="Civilians, security forces, rebels, all",
+            help="Restricts death tolls only; events and statements record no victims.",
         )
         st.button("Reset filters", on_click=reset_filters, icon=":material/restart_alt:")
         st.caption("The address bar keeps these filters: copy the link to share this view.")
@@ -413,6 +431,7 @@ def show_answers(selection, matrix: pd.DataFrame, answers: pd.DataFrame) -> None
                 "claim": answer["claim_ids"].split(",")[0],
             },
         )
+        explorer_link(answer["claim_ids"].split(","))
 
 
 def escape_markdown(text: object) -> str:
@@ -466,3 +485,110 @@ def article_byline(article, with_title: bool = True) -> str:
     outlet = article["outlet"] if isinstance(article["outlet"], str) else "outlet unknown"
     title = article["title"] if isinstance(article["title"], str) else "(untitled)"
     return f"{title} · {outlet} · {day}" if with_title else f"{outlet} · {day}"
+
+
+PERIOD_UNITS = {"all": "Whole filter", "week": "By week", "month": "By month"}
+
+
+def _follow_url(param: str, key: str, allowed: list[str] | tuple[str, ...] | None) -> None:
+    """Put a page's URL value (a shared link) into its widget when the URL changed.
+
+    `allowed` None means free text; a value outside `allowed` is ignored.
+    """
+    wanted = st.query_params.get(param)
+    seen = f"{key}_url_seen"
+    changed = wanted is not None and wanted != st.session_state.get(seen)
+    if changed and (allowed is None or wanted in allowed):
+        st.session_state[key] = wanted
+    st.session_state[seen] = wanted
+
+
+def _to_url(param: str, value: str | None, default: str | None) -> None:
+    """Write a page's widget value into the URL (removed when it is the default)."""
+    if value is None or value == default:
+        st.query_params.pop(param, None)
+    elif st.query_params.get(param) != value:
+        st.query_params[param] = value
+
+
+def url_widget(
+    param: str,
+    key: str,
+    options: list[str] | tuple[str, ...] | None,
+    default: str | None,
+    draw: Callable[[], str | None],
+) -> str | None:
+    """A page widget (`draw` makes it with `key`) that follows and writes the URL key `param`
+    (e.g. `q`, `sort`, `period`). `options` None means free text; the default (or, with none,
+    the first option) is left out of the URL."""
+    _follow_url(param, key, options)
+    if options and st.session_state.get(key) not in options:
+        st.session_state[key] = default or options[0]
+    value = draw()
+    _to_url(param, value, default)
+    return value
+
+
+def map_period(claims: pd.DataFrame) -> tuple[pd.DataFrame, periods.Period | None]:
+    """Map over time: the whole filter, or one week or month picked on a slider.
+
+    Both choices live in the URL (`every=week&period=2012-W14`), so a link shows the same
+    frame. Returns the claims of the chosen period and the period (None: the whole filter).
+    """
+    unit = url_widget(
+        "every",
+        "map_every",
+        list(PERIOD_UNITS),
+        "all",
+        lambda: (
+            st.segmented_control(
+                "Period shown", list(PERIOD_UNITS), format_func=PERIOD_UNITS.get, key="map_every"
+            )
+            or "all"
+        ),
+    )
+    found = periods.periods(claims, unit) if unit != "all" else []
+    if len(found) < 2:  # a slider needs two stops; one period is the whole filter
+        st.query_params.pop("period", None)
+        return claims, None
+    titles = {p.label: p.title for p in found}
+    label = url_widget(
+        "period",
+        "map_period",
+        list(titles),
+        None,
+        lambda: st.select_slider(
+            f"Move through the {len(found)} {unit}s of the filter",
+            list(titles),
+            format_func=titles.get,
+            key="map_period",
+        ),
+    )
+    period = periods.find_period(found, label)
+    return period.apply(claims), period
+
+
+def explorer_link(claim_ids: list[str], label: str = "See it in the claims explorer") -> None:
+    """A link to the claims explorer showing these claims (a shareable `?claim=` URL)."""
+    if claim_ids:
+        st.page_link(
+            "pages/claims.py",
+            label=label,
+            icon=":material/table_rows:",
+            query_params={"claim": ",".join(claim_ids)},
+        )
+
+
+def selected_claims_link(chart_key: str) -> None:
+    """Under a chart: a link to the claims behind the clicked points, or how to get one."""
+    state = st.session_state.get(chart_key)
+    ids = referenced_claims(state.selection.get("points", [])) if state else []
+    if ids:
+        explorer_link(ids, f"Open the {len(ids)} clicked claim(s) in the claims explorer")
+    else:
+        st.caption("Click a marker to open its claims in the claims explorer.")
+
+
+def article_link(article_id: str, claim_id: str) -> str:
+    """Relative link to a claim's sentence outlined in its article, keeping the filter."""
+    return "articles?" + link_params(current_filter(), article=article_id, claim=claim_id)
