@@ -27,8 +27,8 @@ SORTS: dict[str, tuple[list[str], list[bool]]] = {
     "place": (["place", "date"], [True, False]),
 }
 # The explorer's readable columns, in order; the model's fields follow them.
-FRONT = ["date", "source", "claim", "place", "precision", "governorate", "victims", "sentence",
-         "in article", "original", "article"]  # fmt: skip
+FRONT = ["date", "source", "claim", "place", "precision", "governorate", "victims", "in article",
+         "original", "sentence", "article"]  # fmt: skip
 SEARCHED = ("sentence", "place", "source", "source_text")
 ARTICLE_COLUMNS = {"title": "article_title", "outlet": "outlet", "url": "url"}
 
@@ -58,8 +58,8 @@ def explorer_table(
 
     `article_link(article_id, claim_id)` gives the link to the claim's sentence in its
     article (the page decides the URL and which filter it carries). Columns: date, source,
-    claim, place, precision, governorate, victims, sentence, in article (link), original (the
-    article's URL, or None when none was stored), article, then the model's fields.
+    claim, place, precision, governorate, victims, in article (link), original (the article's
+    URL, or None when none was stored), sentence, article, then the model's fields.
     """
     table = claims_table(claims).reset_index(drop=True)
     info = articles.set_index("article_id").reindex(table["article_id"])

@@ -76,7 +76,9 @@ with right:
         "claims_sort",
         list(explorer.SORTS),
         "newest",
-        lambda: st.selectbox("Sort by", list(explorer.SORTS), key="claims_sort"),
+        lambda: st.selectbox(
+            "Sort by", list(explorer.SORTS), format_func=str.capitalize, key="claims_sort"
+        ),
     )
 found = claims[explorer.search(claims, text or "")]
 table = explorer.sort_table(

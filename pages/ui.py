@@ -315,6 +315,7 @@ def link_params(flt: ClaimFilter, **extra: str) -> str:
 def select_province(chart_key: str) -> None:
     """on_select callback of the maps: a clicked governorate becomes the province filter."""
     selection = st.session_state[chart_key].selection
+    remember_clicked_claims(chart_key)
     codes = sorted(
         code
         for code in {_clicked_governorate(p) for p in selection.get("points", [])}
@@ -579,14 +580,20 @@ def explorer_link(claim_ids: list[str], label: str = "See it in the claims explo
         )
 
 
+def remember_clicked_claims(chart_key: str) -> None:
+    """on_select callback: keep the claims of the clicked points, which a click that filters
+    the page (a marker selects its governorate) would otherwise clear with the selection."""
+    points = st.session_state[chart_key].selection.get("points", [])
+    st.session_state[f"{chart_key}_claims"] = referenced_claims(points)
+
+
 def selected_claims_link(chart_key: str) -> None:
     """Under a chart: a link to the claims behind the clicked points, or how to get one."""
-    state = st.session_state.get(chart_key)
-    ids = referenced_claims(state.selection.get("points", [])) if state else []
+    ids = st.session_state.get(f"{chart_key}_claims")
     if ids:
         explorer_link(ids, f"Open the {len(ids)} clicked claim(s) in the claims explorer")
     else:
-        st.caption("Click a marker to open its claims in the claims explorer.")
+        st.caption("Click a point or marker to open its claims in the claims explorer.")
 
 
 def article_link(article_id: str, claim_id: str) -> str:
