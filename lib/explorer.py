@@ -59,7 +59,7 @@ def explorer_table(
     `article_link(article_id, claim_id)` gives the link to the claim's sentence in its
     article (the page decides the URL and which filter it carries). Columns: date, source,
     claim, place, precision, governorate, victims, in article (link), original (the article's
-    URL, or None when none was stored), sentence, article, then the model's fields.
+    URL, or "" when none was stored), sentence, article, then the model's fields.
     """
     table = claims_table(claims).reset_index(drop=True)
     info = articles.set_index("article_id").reindex(table["article_id"])
@@ -69,8 +69,7 @@ def explorer_table(
     ]
     table["victims"] = [victims_label(v) for v in claims["victims"]]
     table["in article"] = list(map(article_link, table["article_id"], table["claim_id"]))
-    urls = info["url"].astype("object").to_numpy()
-    table["original"] = np.where(pd.isna(urls), None, urls)
+    table["original"] = info["url"].fillna("").to_numpy(dtype=object)  # "": no URL stored
     table["article"] = bylines
     table["lowest count"] = claims["deaths_low"].to_numpy()
     table["date_precision"] = claims["date_precision"].to_numpy()

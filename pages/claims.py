@@ -23,6 +23,8 @@ COLUMNS = {
     "article": st.column_config.TextColumn("Article", width="medium"),
 }
 
+FORMAT_NAMES = {"csv": "CSV", "parquet": "Parquet"}
+
 
 def _drop_link() -> None:
     """Callback: leave the linked claims and show the whole filter again."""
@@ -105,7 +107,7 @@ whole = ui.view_claims()
 cols = st.columns(2, width=420)
 for col, fmt in zip(cols, export.CLAIM_FORMATS, strict=True):
     col.download_button(
-        f"All {len(whole):,} claims ({fmt.upper()})",
+        f"All {len(whole):,} claims ({FORMAT_NAMES[fmt]})",
         data=lambda f=fmt: export.claims_bytes(whole, ui.load_articles(), f),
         file_name=f"syria-claims.{fmt}",
         mime=export.MIME[fmt],

@@ -491,27 +491,6 @@ def article_byline(article, with_title: bool = True) -> str:
 PERIOD_UNITS = {"all": "Whole filter", "week": "By week", "month": "By month"}
 
 
-def _follow_url(param: str, key: str, allowed: list[str] | tuple[str, ...] | None) -> None:
-    """Put a page's URL value (a shared link) into its widget when the URL changed.
-
-    `allowed` None means free text; a value outside `allowed` is ignored.
-    """
-    wanted = st.query_params.get(param)
-    seen = f"{key}_url_seen"
-    changed = wanted is not None and wanted != st.session_state.get(seen)
-    if changed and (allowed is None or wanted in allowed):
-        st.session_state[key] = wanted
-    st.session_state[seen] = wanted
-
-
-def _to_url(param: str, value: str | None, default: str | None) -> None:
-    """Write a page's widget value into the URL (removed when it is the default)."""
-    if value is None or value == default:
-        st.query_params.pop(param, None)
-    elif st.query_params.get(param) != value:
-        st.query_params[param] = value
-
-
 def url_widget(
     param: str,
     key: str,
@@ -520,13 +499,25 @@ def url_widget(
     draw: Callable[[], str | None],
 ) -> str | None:
     """A page widget (`draw` makes it with `key`) that follows and writes the URL key `param`
-    (e.g. `q`, `sort`, `period`). `options` None means free text; the default (or, with none,
-    the first option) is left out of the URL."""
-    _follow_url(param, key, options)
+    (e.g. `q`, `sort`, `period`), so a shared link shows the same view.
+
+    The URL's value goes into the widget only when the URL changed since this function last
+    wrote it (a pasted link), never over what the user just picked. `options` None means free
+    text; a value outside `options` is ignored; the default is left out of the URL.
+    """
+    seen = f"{key}_url_seen"
+    wanted = st.query_params.get(param)
+    pasted = wanted is not None and wanted != st.session_state.get(seen)
+    if pasted and (options is None or wanted in options):
+        st.session_state[key] = wanted
     if options and st.session_state.get(key) not in options:
         st.session_state[key] = default or options[0]
     value = draw()
-    _to_url(param, value, default)
+    if value is None or value == default:
+        st.query_params.pop(param, None)
+    elif st.query_params.get(param) != value:
+        st.query_params[param] = value
+    st.session_state[seen] = st.query_params.get(param)
     return value
 
 

@@ -81,7 +81,7 @@ def test_an_article_without_url_has_no_original_link(claims):
         {"article_id": claims["article_id"].unique(), "title": "t", "outlet": None, "url": None}
     )
     table = explorer.explorer_table(claims, articles, lambda a, c: c)
-    assert table["original"].isna().all() and table["in article"].tolist() == list(
+    assert (table["original"] == "").all() and table["in article"].tolist() == list(
         claims["claim_id"]
     )
 

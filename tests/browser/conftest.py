@@ -8,12 +8,14 @@ recorded; requests for anything but 127.0.0.1 are aborted and reported (`offsite
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -60,15 +62,11 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """Start the dashboard on 127.0.0.1 with a temporary claims database; stop it afterwards."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} not found")
+@contextlib.contextmanager
+def running_app(db: str, log: Path) -> Iterator[str]:
+    """`streamlit run dashboard.py` on a free 127.0.0.1 port with the store `db`; its URL."""
     port = _free_port()
-    db = make_fixture_store(tmp_path_factory.mktemp("db") / "claims.duckdb")
     env = {**os.environ, "SYRIA_CLAIMS_DB": db}
-    log = tmp_path_factory.mktemp("log") / "streamlit.log"
     cmd = [sys.executable, "-m", "streamlit", "run", "dashboard.py",
            "--server.address", "127.0.0.1", "--server.port", str(port)]  # fmt: skip
     with log.open("w") as out:
@@ -93,6 +91,16 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> str:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Start the dashboard on 127.0.0.1 with a temporary claims database; stop it afterwards."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} not found")
+    db = make_fixture_store(tmp_path_factory.mktemp("db") / "claims.duckdb")
+    with running_app(db, tmp_path_factory.mktemp("log") / "streamlit.log") as url:
+        yield url
 
 
 @pytest.fixture
