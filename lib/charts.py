@@ -671,9 +671,14 @@ LEVEL_LABELS = {
 }
 
 
+# What `claim_what` and `claim_day` read of a claim.
+_WHAT_COLUMNS = ("claim_type", "qualifier", "deaths", "deaths_low", "deaths_high", "cumulative",
+                 "date_start", "date_end", "published", "event_type", "topic")  # fmt: skip
+
+
 def claims_table(claims: pd.DataFrame) -> pd.DataFrame:
     """The claims as a reader sees them (and as CSV exports them): who, what, where, when, why."""
-    records = claims.to_dict("records")
+    records = claims[list(_WHAT_COLUMNS)].to_dict("records")  # not the long texts: 6x faster
     return pd.DataFrame(
         {
             "date": [claim_day(r) for r in records],

@@ -34,7 +34,8 @@ ARTICLE_COLUMNS = {"title": "article_title", "outlet": "outlet", "url": "url"}
 
 
 def search(claims: pd.DataFrame, text: str) -> np.ndarray:
-    """Bool mask of claims whose sentence, place or source contains every word of `text`.
+    """Bool mask of claims (or `explorer_table` rows) whose sentence, place or source (as named
+    or as written) contains every word of `text`.
 
     Case-insensitive, words in any order; an empty text keeps every claim.
     """
@@ -73,6 +74,7 @@ def explorer_table(
     table["article"] = bylines
     table["lowest count"] = claims["deaths_low"].to_numpy()
     table["date_precision"] = claims["date_precision"].to_numpy()
+    table["source_text"] = claims["source_text"].to_numpy()
     return table[[*FRONT, *(c for c in table.columns if c not in FRONT)]]
 
 

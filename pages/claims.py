@@ -34,8 +34,8 @@ def _drop_link() -> None:
 st.title("Claims explorer")
 linked = claim_ids_param(st.query_params.get("claim"))
 if linked:
-    everything = ui.load_claims()
-    claims = everything[everything["claim_id"].isin(linked)]
+    stored = ui.load_claims()
+    claims = stored[stored["claim_id"].isin(linked)]
     st.info(
         f"Showing the {len(claims)} claim(s) a link points to, whatever the sidebar filter.",
         icon=":material/link:",
@@ -43,6 +43,9 @@ if linked:
     st.button("Show every claim of the filter", on_click=_drop_link, icon=":material/close:")
 else:
     claims = ui.view_claims()
+if claims.empty and linked:
+    st.warning("The linked claims are not in the store any more (a re-extraction replaced them).")
+    st.stop()
 if claims.empty:
     ui.nothing_found("claims")
     st.stop()
@@ -82,10 +85,8 @@ with right:
             "Sort by", list(explorer.SORTS), format_func=str.capitalize, key="claims_sort"
         ),
     )
-found = claims[explorer.search(claims, text or "")]
-table = explorer.sort_table(
-    explorer.explorer_table(found, ui.load_articles(), ui.article_link), sort
-)
+rows = ui.explorer_view(claims, tuple(linked))
+table = explorer.sort_table(rows[explorer.search(rows, text or "")], sort)
 st.caption(
     f"{len(table):,} of {len(claims):,} claims. Click a column header to sort by it; "
     "each row links to its sentence in the article and to the original article."
