@@ -195,7 +195,7 @@ def province_map(
                     )
                 ],
                 hovertemplate=(
-                    "<b>%{customdata[0]}</b> · %{customdata[2]}<br>%{customdata[1]}"
+                    "<b>%{customdata[0]}</b> (town) · %{customdata[2]}<br>%{customdata[1]}"
                     "<br>Source: %{customdata[4]}<br><i>%{customdata[3]}</i><extra></extra>"
                 ),
             )
@@ -409,7 +409,7 @@ def _daily_points(fig: go.Figure, daily: pd.DataFrame, styles: dict) -> None:
         group = daily[daily["source"] == source]
         colour, symbol = styles.get(source, (PALETTE[0], "circle"))
         bars, bounds = _error_bars(group)
-        place = group["place"].fillna("Syria (nationwide)").map(wrap)
+        place = list(map(_place_precision, group["place"], group["level"]))
         day_text = pd.to_datetime(group["date"]).dt.strftime("%Y-%m-%d")
         fig.add_trace(
             go.Scatter(
@@ -438,6 +438,23 @@ def _daily_points(fig: go.Figure, daily: pd.DataFrame, styles: dict) -> None:
         )
 
 
+# A series level as the location precision a reader knows (the claims' geo_precision).
+LEVEL_PRECISION = {
+    "national": "country",
+    "multi_governorate": "several governorates",
+    "governorate": "governorate",
+    "town": "town",
+    "unlocated": "place not given",
+}
+
+
+def _place_precision(place: object, level: str) -> str:
+    """A hover's place with how precisely it is known: "Taftanaz (town)", "Syria (country)"."""
+    name = _text(place, "Syria" if level == "national" else "")
+    precision = LEVEL_PRECISION.get(level, level)
+    return wrap(f"{name} ({precision})" if name else precision)
+
+
 def _event_markers(fig: go.Figure, events: pd.DataFrame, row: int) -> None:
     """One marker row per event type; marker size grows with the number of claims."""
     for event_type, group in events.groupby("event_type", sort=True):
@@ -456,9 +473,10 @@ def _event_markers(fig: go.Figure, events: pd.DataFrame, row: int) -> None:
                 showlegend=False,
                 customdata=list(
                     zip(
-                        group["place"].fillna("Syria").map(wrap),
+                        map(_place_precision, group["place"], group["level"]),
                         group["sources"].map(wrap),
                         group["n_claims"],
+                        group["claim_ids"].map(claim_ref),
                         strict=True,
                     )
                 ),

@@ -245,3 +245,14 @@ def test_claims_bytes_match_the_cli_and_reject_unknown_formats(claims):
     assert len(pd.read_csv(io.StringIO(csv))) == len(claims)
     with pytest.raises(ValueError, match="parquet"):
         export.claims_bytes(claims, articles, "xlsx")
+
+
+def test_timeline_points_carry_their_claims_and_say_how_precise_the_place_is(claims):
+    from lib import charts
+
+    fig, _, rows = charts.timeline_view(claims, "governorate", events=False)
+    points = [t for t in fig.data if t.type == "scatter" and t.customdata is not None]
+    ids = links.referenced_claims({"customdata": list(r)} for t in points for r in t.customdata)
+    assert set(ids) == {i for joined in rows["claim_ids"] for i in joined.split(",")}
+    places = {r[0] for t in points for r in t.customdata}
+    assert places == {"Homs (governorate)", "Idlib (governorate)"}
