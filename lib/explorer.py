@@ -9,13 +9,12 @@ model plus the article's title, outlet and URL; docs/codebook.md documents each 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 import pandas as pd
 
 from lib.charts import claims_table
 from lib.claims import SCHEMA
+from lib.links import article_link
 from lib.victims import victims_label
 
 # Sort name (URL `sort=`) -> (columns, ascending), applied to `explorer_table`'s frame.
@@ -52,13 +51,10 @@ def search(claims: pd.DataFrame, text: str) -> np.ndarray:
     return keep
 
 
-def explorer_table(
-    claims: pd.DataFrame, articles: pd.DataFrame, article_link: Callable[[str, str], str]
-) -> pd.DataFrame:
-    """One row per claim as the explorer shows it.
+def explorer_table(claims: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """One row per claim as the explorer shows it, in the claims' order (index reset).
 
-    `article_link(article_id, claim_id)` gives the link to the claim's sentence in its
-    article (the page decides the URL and which filter it carries). Columns: date, source,
+    Columns: date, source,
     claim, place, precision, governorate, victims, in article (link), original (the article's
     URL, or "" when none was stored), sentence, article, then the model's fields.
     """

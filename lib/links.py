@@ -29,6 +29,15 @@ def referenced_claims(points: Iterable[Mapping[str, Any]]) -> list[str]:
     return list(found)
 
 
+def article_link(article_id: str, claim_id: str) -> str:
+    """Relative link to a claim's sentence, outlined in its article on the Articles page.
+
+    It carries no filter: the article and the claim are found whatever filter the opening
+    tab has, so the link can be shared as it is.
+    """
+    return f"articles?article={article_id}&claim={claim_id}"
+
+
 def claim_ids_param(value: object) -> list[str]:
     """The ids of a `claim=` URL value (comma-separated; anything else is ignored)."""
     if not isinstance(value, str):

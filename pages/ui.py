@@ -587,20 +587,17 @@ def selected_claims_link(chart_key: str) -> None:
         st.caption("Click a point or marker to open its claims in the claims explorer.")
 
 
-def article_linker() -> Callable[[str, str], str]:
-    """Relative link to a claim's sentence outlined in its article, keeping the filter (the
-    filter's part of the query is encoded once, not per row)."""
-    base = link_params(current_filter())
-    prefix = f"articles?{base}&" if base else "articles?"
-    return lambda article_id, claim_id: f"{prefix}article={article_id}&claim={claim_id}"
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _explorer_table(path: str | None, version: tuple[str, ...]) -> pd.DataFrame:
+    """The explorer's rows for every stored claim, built once per data version (read only)."""
+    return explorer.explorer_table(_claims(path, version), _articles(path, version))
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _explorer_view(_claims: pd.DataFrame, token: str, linked: tuple[str, ...]) -> pd.DataFrame:
-    return explorer.explorer_table(_claims, load_articles(), article_linker())
-
-
-def explorer_view(claims: pd.DataFrame, linked: tuple[str, ...] = ()) -> pd.DataFrame:
-    """`explorer.explorer_table` of the filtered (or `linked`) claims, cached per data version,
-    filter and link: searching and sorting then cost a few hundredths of a second."""
-    return _explorer_view(claims, _view_token(), linked)
+def explorer_rows(linked: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The explorer's rows of the current filter (or of the `linked` claims, whatever the
+    filter): a mask over rows built once per data version, so a filter change costs a mask."""
+    path = os.environ.get("SYRIA_CLAIMS_DB")
+    table = _explorer_table(path, _version())
+    claims = load_claims()
+    keep = claims["claim_id"].isin(linked) if linked else current_filter().mask(claims)
+    return table[keep.to_numpy(dtype=bool)]
