@@ -34,6 +34,9 @@ pages = [
         icon=":material/forum:",
         url_path="who-says-what",
     ),
+    st.Page(
+        "pages/claims.py", title="Claims explorer", icon=":material/table_rows:", url_path="claims"
+    ),
     st.Page("pages/articles.py", title="Articles", icon=":material/article:", url_path="articles"),
     st.Page(
         "pages/review.py", title="Review claims", icon=":material/rate_review:", url_path="review"

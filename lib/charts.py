@@ -26,6 +26,7 @@ from plotly.subplots import make_subplots
 from lib import comparison, series
 from lib.corrected import MARK
 from lib.geography import GOVERNORATES, boundaries_geojson
+from lib.links import claim_ref
 
 # Okabe & Ito (2008) without its yellow (hard to read on white), then Paul Tol's muted scheme.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",
@@ -151,7 +152,8 @@ def province_map(
     `detail` (plain-text lines for the tooltip: who says what). Governorates missing from
     `values` are drawn grey ("no claims"), so the country's shape is always there.
     `markers`: town-level claims with `lat`, `lon`, `place`, `source`, `label` (number or
-    event), `date`, `sentence` and `governorate`. `names`: ISO code -> display name.
+    event), `date`, `sentence`, `governorate` and optionally `claim_id` (a clicked marker then
+    links to its claim, `lib.links`). `names`: ISO code -> display name.
     """
     styles = styles or source_styles(markers.get("source", pd.Series(dtype=str)))
     codes = list(names)
@@ -250,9 +252,10 @@ def marker_points(markers: pd.DataFrame, styles: dict[str, tuple[str, str]]) -> 
     Several claims of a source at a town are one larger marker whose tooltip lists them all
     (up to MAX_LISTED, then how many more); several sources at one town are set on a small
     circle around it, so none hides another. Columns: lat, lon, legend, colour, size,
-    n_claims, hover (escaped HTML), governorate.
+    n_claims, hover (escaped HTML), claim_ids (comma-separated: the explorer's link), governorate.
     """
-    cols = ["lat", "lon", "legend", "colour", "size", "n_claims", "hover", "governorate"]
+    cols = ["lat", "lon", "legend", "colour", "size", "n_claims", "hover", "claim_ids",
+            "governorate"]  # fmt: skip
     if markers.empty:
         return pd.DataFrame(columns=cols)
     out = []
@@ -272,6 +275,7 @@ def marker_points(markers: pd.DataFrame, styles: dict[str, tuple[str, str]]) -> 
                     "size": 11 + 3 * min(len(claims) - 1, 4),
                     "n_claims": len(claims),
                     "hover": _marker_hover(claims, source),
+                    "claim_ids": ",".join(claims.get("claim_id", pd.Series()).astype(str)),
                     "governorate": _text(claims["governorate"].iloc[0]),
                 }
             )
@@ -321,7 +325,10 @@ def _town_marker_traces(fig: go.Figure, points: pd.DataFrame) -> None:
                 showlegend=True,
                 # The last field is the governorate: clicking a town filters to it.
                 customdata=[
-                    [h, g] for h, g in zip(group["hover"], group["governorate"], strict=True)
+                    [h, claim_ref(c), g]
+                    for h, c, g in zip(
+                        group["hover"], group["claim_ids"], group["governorate"], strict=True
+                    )
                 ],
                 hovertemplate="%{customdata[0]}<extra></extra>",
             )
@@ -670,7 +677,7 @@ def _daily_points(
         group = daily[daily["source"] == source]
         colour, symbol, legend = legend_entry(source, styles)
         bars, bounds = _error_bars(group)
-        place = group["place"].fillna("Syria (nationwide)").map(wrap)
+        place = list(map(_place_precision, group["place"], group["level"]))
         day_text = pd.to_datetime(group["date"]).dt.strftime("%Y-%m-%d")
         fig.add_trace(
             go.Scatter(
@@ -687,7 +694,9 @@ def _daily_points(
                     "line": {"width": 1, "color": "white"},
                 },
                 error_y={**bars, "color": colour},
-                customdata=list(zip(place, bounds, day_text, strict=True)),
+                customdata=list(
+                    zip(place, bounds, day_text, group["claim_ids"].map(claim_ref), strict=True)
+                ),
                 hovertemplate=(
                     f"<b>{wrap(source)}</b><br>%{{customdata[2]}} · %{{customdata[0]}}<br>"
                     "best %{y:,} deaths (range %{customdata[1]})<extra></extra>"
@@ -697,6 +706,23 @@ def _daily_points(
             col=1,
         )
         shown_legends.add(legend)
+
+
+# A series level as the location precision a reader knows (the claims' geo_precision).
+LEVEL_PRECISION = {
+    "national": "country",
+    "multi_governorate": "several governorates",
+    "governorate": "governorate",
+    "town": "town",
+    "unlocated": "place not given",
+}
+
+
+def _place_precision(place: object, level: str) -> str:
+    """A hover's place with how precisely it is known: "Taftanaz (town)", "Syria (country)"."""
+    name = _text(place, "Syria" if level == "national" else "")
+    precision = LEVEL_PRECISION.get(level, level)
+    return wrap(f"{name} ({precision})" if name else precision)
 
 
 def _event_markers(fig: go.Figure, events: pd.DataFrame, row: int) -> None:
@@ -717,9 +743,10 @@ def _event_markers(fig: go.Figure, events: pd.DataFrame, row: int) -> None:
                 showlegend=False,
                 customdata=list(
                     zip(
-                        group["place"].fillna("Syria").map(wrap),
+                        map(_place_precision, group["place"], group["level"]),
                         group["sources"].map(wrap),
                         group["n_claims"],
+                        group["claim_ids"].map(claim_ref),
                         strict=True,
                     )
                 ),

@@ -9,6 +9,7 @@ there is none, `image_export_problem()` says so in words a page can show.
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 import threading
 from collections.abc import Iterable
@@ -20,7 +21,13 @@ import plotly.graph_objects as go
 from lib import charts, series
 from lib.geography import GOVERNORATES
 
-MIME = {"png": "image/png", "svg": "image/svg+xml", "csv": "text/csv"}
+MIME = {
+    "png": "image/png",
+    "svg": "image/svg+xml",
+    "csv": "text/csv",
+    "parquet": "application/vnd.apache.parquet",
+}
+CLAIM_FORMATS = ("csv", "parquet")
 IMAGE_SIZE = {"width": 1200, "height": 800, "scale": 2}
 _LOCK = threading.Lock()
 _started = False
@@ -97,6 +104,21 @@ def frame_csv(frame: pd.DataFrame) -> bytes:
 
 
 VIEWS = ("map", "timeline", "comparison")
+
+
+def claims_bytes(claims: pd.DataFrame, articles: pd.DataFrame, fmt: str) -> bytes:
+    """The full export of `claims` (every field, with its article; docs/codebook.md) as CSV
+    or Parquet. Parquet keeps the types: nullable integers, dates, province lists."""
+    from lib.explorer import full_table
+
+    table = full_table(claims, articles)
+    if fmt == "csv":
+        return frame_csv(table)
+    if fmt == "parquet":
+        buffer = io.BytesIO()
+        table.to_parquet(buffer, index=False)
+        return buffer.getvalue()
+    raise ValueError(f"claims export format must be one of {CLAIM_FORMATS}, not {fmt!r}")
 
 
 def view_figure(
@@ -189,10 +211,19 @@ def _timeline_claim_ids(
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m lib.export",
-        description="Export a dashboard view as PNG, SVG or CSV, with the dashboard's URL filters.",
+        description="Export a dashboard view as PNG, SVG or CSV, or every claim of the filter "
+        "(`claims`, see docs/codebook.md) as CSV or Parquet, with the dashboard's URL filters.",
     )
-    parser.add_argument("view", choices=VIEWS)
-    parser.add_argument("--out", required=True, type=Path, help="FILE.png, FILE.svg or FILE.csv")
+    parser.add_argument("view", choices=(*VIEWS, "claims"))
+    parser.add_argument(
+        "--out",
+        type=Path,
+        help="FILE.png, FILE.svg or FILE.csv; for claims FILE.csv or FILE.parquet "
+        "(default: claims.FORMAT)",
+    )
+    parser.add_argument(
+        "--format", choices=CLAIM_FORMATS, help="claims only (default: from --out, else csv)"
+    )
     parser.add_argument(
         "--metric",
         default="best",
@@ -208,17 +239,33 @@ def _parser() -> argparse.ArgumentParser:
         ("kind", "source kind, e.g. activist (repeatable)"),
         ("type", "claim type: death_toll, event, statement (repeatable)"),
         ("event", "event type, e.g. shelling (repeatable)"),
+        ("victims", "victims of death tolls: civilians, security_forces, rebels, all (repeatable)"),
     ):
         parser.add_argument(f"--{key}", action="append", default=[], help=help_text)
     return parser
 
 
+def _output(args: argparse.Namespace) -> tuple[Path, str, str | None]:
+    """The file to write, its format, and what is wrong with the arguments (None if nothing)."""
+    if args.view != "claims":
+        if args.out is None or args.format:
+            return Path(), "", f"{args.view}: give --out FILE.png, FILE.svg or FILE.csv"
+        fmt = args.out.suffix.lower().lstrip(".")
+        ok = fmt in ("png", "svg", "csv")
+        return args.out, fmt, None if ok else f"--out must end in .png, .svg or .csv: {args.out}"
+    fmt = args.format or (args.out.suffix.lower().lstrip(".") if args.out else "csv")
+    out = args.out or Path(f"claims.{fmt}")
+    if fmt not in CLAIM_FORMATS or out.suffix.lower() != f".{fmt}":
+        return out, fmt, f"claims: --out must end in .csv or .parquet, as --format says: {out}"
+    return out, fmt, None
+
+
 def main(argv: list[str] | None = None) -> int:
     """CLI entry point; returns the exit status (2 for bad arguments or no Chromium)."""
     args = _parser().parse_args(argv)
-    fmt = args.out.suffix.lower().lstrip(".")
-    if fmt not in ("png", "svg", "csv"):
-        print(f"--out must end in .png, .svg or .csv, not {args.out.name!r}", file=sys.stderr)
+    out, fmt, problem = _output(args)
+    if problem:
+        print(problem, file=sys.stderr)
         return 2
     from lib.filters import QUERY_KEYS, ClaimFilter
     from lib.store import ensure_seeded, open_store
@@ -228,7 +275,9 @@ def main(argv: list[str] | None = None) -> int:
     ensure_seeded(store)
     everything = store.claims()
     claims = flt.apply(everything)
-    if fmt == "csv":
+    if args.view == "claims":
+        data = claims_bytes(claims, store.articles(), fmt)
+    elif fmt == "csv":
         rows = view_rows(
             args.view, claims, args.metric, None, args.level, store.articles(), flt.governorates
         )
@@ -241,8 +290,8 @@ def main(argv: list[str] | None = None) -> int:
         except ExportUnavailableError as err:
             print(err, file=sys.stderr)
             return 2
-    args.out.write_bytes(data)
-    print(f"wrote {args.out} ({len(data):,} bytes, {len(claims)} claims after filtering)")
+    out.write_bytes(data)
+    print(f"wrote {out} ({len(data):,} bytes, {len(claims)} claims after filtering)")
     return 0
 
 

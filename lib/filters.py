@@ -12,6 +12,7 @@ Semantics (documented in docs/analytics.md):
 - sources, source kinds, claim types: exact membership.
 - event types restrict event claims only; death tolls and statements pass through (add
   claim_types={"event"} to see events alone).
+- victims restrict death tolls only, the same way (events and statements record no victims).
 An empty set or None means "no restriction".
 """
 
@@ -25,11 +26,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from lib.claims import CLAIM_TYPES, EVENT_TYPES, GOVERNORATE_CODES, SOURCE_KINDS
+from lib.claims import CLAIM_TYPES, EVENT_TYPES, GOVERNORATE_CODES, SOURCE_KINDS, VICTIMS
 from lib.series import CodedClaims
 
 # URL query keys, in the order they are written.
-QUERY_KEYS = ("province", "start", "end", "source", "kind", "type", "event")
+QUERY_KEYS = ("province", "start", "end", "source", "kind", "type", "event", "victims")
 # Set-valued field -> (query key, allowed values or None for free text).
 _SET_FIELDS: dict[str, tuple[str, tuple[str, ...] | None]] = {
     "governorates": ("province", GOVERNORATE_CODES),
@@ -37,6 +38,7 @@ _SET_FIELDS: dict[str, tuple[str, tuple[str, ...] | None]] = {
     "source_kinds": ("kind", SOURCE_KINDS),
     "claim_types": ("type", CLAIM_TYPES),
     "event_types": ("event", EVENT_TYPES),
+    "victims": ("victims", VICTIMS),
 }
 
 
@@ -96,6 +98,7 @@ class ClaimFilter:
     source_kinds: frozenset[str] = field(default_factory=frozenset)
     claim_types: frozenset[str] = field(default_factory=frozenset)
     event_types: frozenset[str] = field(default_factory=frozenset)
+    victims: frozenset[str] = field(default_factory=frozenset)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "start", _as_date(self.start))
@@ -153,6 +156,9 @@ class ClaimFilter:
         if self.event_types:
             is_event = columns.isin("claim_type", {"event"})
             keep &= ~is_event | columns.isin("event_type", self.event_types)
+        if self.victims:
+            is_toll = columns.isin("claim_type", {"death_toll"})
+            keep &= ~is_toll | columns.isin("victims", self.victims)
         return keep
 
     def to_query_params(self) -> dict[str, list[str]]:
@@ -206,6 +212,15 @@ def _date_span(claims: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     first = np.where(np.isnat(first), start, first)
     first = np.where(np.isnat(first), end, first)
     return first, np.where(np.isnat(end), start, end)
+
+
+def claim_days(claims: pd.DataFrame) -> tuple[date | None, date | None]:
+    """The first and last day any claim is about, by the filter's date rule (None if none)."""
+    first, last = _date_span(claims)
+    first, last = first[~np.isnat(first)], last[~np.isnat(last)]
+    if not len(first) or not len(last):
+        return None, None
+    return _as_date(pd.Timestamp(first.min())), _as_date(pd.Timestamp(last.max()))
 
 
 class _FrameColumns:

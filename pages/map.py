@@ -27,8 +27,10 @@ sources = ["All sources", *sorted(claims["source"].dropna().unique())]
 choice = right.selectbox("Whose numbers", sources, key="map_source")
 source = None if choice == "All sources" else choice
 
-fig, values = ui.map_view(claims, metric, source)
+claims, period = ui.map_period(claims)
+fig, values = ui.map_view(claims, metric, source, period)
 ui.show_chart(fig, "syria-map", key="map", on_select=lambda: ui.select_province("map"))
+ui.selected_claims_link("map")
 st.caption(
     "Click a governorate to filter every page to it. Grey: no claim for this filter. "
     "Best: the largest best value any one source gives; "

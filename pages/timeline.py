@@ -34,7 +34,13 @@ period = (
 daily_fig, totals_fig, rows = ui.timeline_view(claims, level, period=period)
 if rows.empty:
     st.info("No death toll dated to a single day matches the current filters.")
-ui.show_chart(daily_fig, "syria-deaths-per-day", key="timeline")
+ui.show_chart(
+    daily_fig,
+    "syria-deaths-per-day",
+    key="timeline",
+    on_select=lambda: ui.remember_clicked_claims("timeline"),
+)
+ui.selected_claims_link("timeline")
 
 totals = series.cumulative_totals(view)
 if totals.empty:

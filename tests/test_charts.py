@@ -204,6 +204,8 @@ def test_timeline_has_one_trace_per_source_with_bounds():
             "place": ["Taftanaz"],
             "sources": ["dissidents"],
             "n_claims": [1],
+            "level": ["town"],
+            "claim_ids": ["e1"],
         }
     )
     rows = IDLIB_DAY[IDLIB_DAY["level"] != "national"]
@@ -214,6 +216,8 @@ def test_timeline_has_one_trace_per_source_with_bounds():
     assert list(activist.y) == [20.0] and list(activist.error_y.array) == [0.0]
     assert "no upper bound" in activist.customdata[0][1]
     assert any(t.yaxis == "y2" and list(t.y) == ["shelling"] for t in fig.data)
+    strip = next(t for t in fig.data if t.yaxis == "y2")
+    assert list(strip.customdata[0][::3]) == ["Taftanaz (town)", "claims:e1"]  # precision, link
 
 
 def test_comparison_matrix_and_disagreement_colours():

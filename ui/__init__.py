@@ -16,13 +16,15 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from lib import charts, export
-from lib.claims import CLAIM_TYPES, EVENT_TYPES, SOURCE_KINDS
+from lib import charts, explorer, export, periods
+from lib.claims import CLAIM_TYPES, EVENT_TYPES, SOURCE_KINDS, VICTIMS
 from lib.corrected import with_notes
 from lib.filters import ClaimFilter
 from lib.geography import GOVERNORATES
+from lib.links import referenced_claims
 from lib.series import CodedClaims
 from lib.store import ClaimStore, ensure_seeded, open_store
+from lib.victims import victims_label
 from ui.errors import escape
 
 # URL key -> session_state key of the sidebar widget that edits it.
@@ -32,6 +34,7 @@ WIDGETS = {
     "kind": "f_kind",
     "type": "f_type",
     "event": "f_event",
+    "victims": "f_victims",
 }
 DATES = "f_dates"
 AUTO_DATES = "f_dates_auto"  # the span the date widget was given automatically, else None
@@ -186,9 +189,15 @@ def view_rows(
     return _view_rows(claims, _view_token(), view, metric, source, level)
 
 
-def map_view(claims: pd.DataFrame, metric: str, source: str | None):
-    """`charts.map_view` of the filtered claims, cached per data version and filter."""
-    return _map_view(claims, _view_token(), metric, source)
+def map_view(
+    claims: pd.DataFrame, metric: str, source: str | None, period: periods.Period | None = None
+):
+    """`charts.map_view` of the filtered claims (of one `period`, when the map shows one, which
+    its title then names), cached per data version, filter and period."""
+    fig, values = _map_view(claims, f"{_view_token()}|{period}", metric, source)
+    if period is not None:
+        fig.update_layout(title_text=f"{fig.layout.title.text}, {period.title}")
+    return fig, values
 
 
 def timeline_view(
@@ -228,6 +237,7 @@ def _init_from_url(span: tuple[dt.date, dt.date]) -> None:
         (WIDGETS["kind"], url.source_kinds),
         (WIDGETS["type"], url.claim_types),
         (WIDGETS["event"], url.event_types),
+        (WIDGETS["victims"], url.victims),
     ):
         st.session_state.setdefault(state_key, sorted(values))
     start = url.start or span[0]
@@ -332,6 +342,14 @@ def sidebar_filter() -> ClaimFilter:
             key=WIDGETS["event"],
             placeholder="All event types",
         )
+        st.multiselect(
+            "Victims of death tolls",
+            VICTIMS,
+            format_func=victims_label,
+            key=WIDGETS["victims"],
+            placeholder="Civilians, security forces, rebels, all",
+            help="Restricts death tolls only; events and statements record no victims.",
+        )
         st.button("Reset filters", on_click=reset_filters, icon=":material/restart_alt:")
         st.caption("The address bar keeps these filters: copy the link to share this view.")
         st.radio(
@@ -379,6 +397,7 @@ def link_params(flt: ClaimFilter, **extra: str) -> str:
 def select_province(chart_key: str) -> None:
     """on_select callback of the maps: a clicked governorate becomes the province filter."""
     selection = st.session_state[chart_key].selection
+    remember_clicked_claims(chart_key)
     codes = sorted(
         code
         for code in {_clicked_governorate(p) for p in selection.get("points", [])}
@@ -507,6 +526,7 @@ def show_answers(selection, matrix: pd.DataFrame, answers: pd.DataFrame) -> None
                 "claim": answer["claim_ids"].split(",")[0],
             },
         )
+        explorer_link(answer["claim_ids"].split(","))
 
 
 escape_markdown = escape
@@ -576,3 +596,118 @@ def article_title(article) -> str:
         if isinstance(value, str) and value.strip():
             return value
     return "(untitled)"
+
+
+PERIOD_UNITS = {"all": "Whole filter", "week": "By week", "month": "By month"}
+
+
+def url_widget(
+    param: str,
+    key: str,
+    options: list[str] | tuple[str, ...] | None,
+    default: str | None,
+    draw: Callable[[], str | None],
+) -> str | None:
+    """A page widget (`draw` makes it with `key`) that follows and writes the URL key `param`
+    (e.g. `q`, `sort`, `period`), so a shared link shows the same view.
+
+    The URL's value goes into the widget only when the URL changed since this function last
+    wrote it (a pasted link), never over what the user just picked. `options` None means free
+    text; a value outside `options` is ignored; the default is left out of the URL.
+    """
+    seen = f"{key}_url_seen"
+    wanted = st.query_params.get(param)
+    pasted = wanted is not None and wanted != st.session_state.get(seen)
+    if pasted and (options is None or wanted in options):
+        st.session_state[key] = wanted
+    if options and st.session_state.get(key) not in options:
+        st.session_state[key] = default or options[0]
+    value = draw()
+    if value is None or value == default:
+        st.query_params.pop(param, None)
+    elif st.query_params.get(param) != value:
+        st.query_params[param] = value
+    st.session_state[seen] = st.query_params.get(param)
+    return value
+
+
+def map_period(claims: pd.DataFrame) -> tuple[pd.DataFrame, periods.Period | None]:
+    """Map over time: the whole filter, or one week or month picked on a slider.
+
+    Both choices live in the URL (`every=week&period=2012-W14`), so a link shows the same
+    frame. Returns the claims of the chosen period and the period (None: the whole filter).
+    """
+    unit = url_widget(
+        "every",
+        "map_every",
+        list(PERIOD_UNITS),
+        "all",
+        lambda: (
+            st.segmented_control(
+                "Period shown", list(PERIOD_UNITS), format_func=PERIOD_UNITS.get, key="map_every"
+            )
+            or "all"
+        ),
+    )
+    found = periods.periods(claims, unit) if unit != "all" else []
+    if len(found) < 2:  # a slider needs two stops; one period is the whole filter
+        st.query_params.pop("period", None)
+        return claims, None
+    titles = {p.label: p.title for p in found}
+    label = url_widget(
+        "period",
+        "map_period",
+        list(titles),
+        None,
+        lambda: st.select_slider(
+            f"Move through the {len(found)} {unit}s of the filter",
+            list(titles),
+            format_func=titles.get,
+            key="map_period",
+        ),
+    )
+    period = periods.find_period(found, label)
+    return period.apply(claims), period
+
+
+def explorer_link(claim_ids: list[str], label: str = "See it in the claims explorer") -> None:
+    """A link to the claims explorer showing these claims (a shareable `?claim=` URL)."""
+    if claim_ids:
+        st.page_link(
+            "pages/claims.py",
+            label=label,
+            icon=":material/table_rows:",
+            query_params={"claim": ",".join(claim_ids)},
+        )
+
+
+def remember_clicked_claims(chart_key: str) -> None:
+    """on_select callback: keep the claims of the clicked points, which a click that filters
+    the page (a marker selects its governorate) would otherwise clear with the selection."""
+    points = st.session_state[chart_key].selection.get("points", [])
+    st.session_state[f"{chart_key}_claims"] = referenced_claims(points)
+
+
+def selected_claims_link(chart_key: str) -> None:
+    """Under a chart: a link to the claims behind the clicked points, or how to get one."""
+    ids = st.session_state.get(f"{chart_key}_claims")
+    if ids:
+        explorer_link(ids, f"Open the {len(ids)} clicked claim(s) in the claims explorer")
+    else:
+        st.caption("Click a point or marker to open its claims in the claims explorer.")
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _explorer_table(path: str | None, version: tuple[str, ...]) -> pd.DataFrame:
+    """The explorer's rows for every stored claim, built once per data version (read only)."""
+    return explorer.explorer_table(_claims(path, version), _articles(path, version))
+
+
+def explorer_rows(linked: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The explorer's rows of the current filter (or of the `linked` claims, whatever the
+    filter): a mask over rows built once per data version, so a filter change costs a mask."""
+    path = os.environ.get("SYRIA_CLAIMS_DB")
+    table = _explorer_table(path, _version())
+    claims = load_claims()
+    keep = claims["claim_id"].isin(linked) if linked else current_filter().mask(claims)
+    return table[keep.to_numpy(dtype=bool)]

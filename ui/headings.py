@@ -6,6 +6,7 @@ HEADINGS = {
     "map": "Province map",
     "timeline": "Timeline",
     "who-says-what": "Who says what",
+    "claims": "Claims explorer",
     "articles": "Articles",
     "review": "Review claims",
 }
