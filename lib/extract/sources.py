@@ -11,24 +11,28 @@ the sentences of one article.
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from lib.extract.matching import Hit, phrase_matcher
+from lib.extract.matching import Hit, find, phrase_matcher
 from lib.extract.rules import load_rules
 from lib.extract.text import doc_text, token_lowers, token_offsets, token_texts
 
 _MAX_NAME = 4
 _MAX_APPOSITION = 20
-_CLAUSE_BREAKS = frozenset({";", "but", "while", "whereas", "although"})
 _CLAUSE_PENALTY = 8
+_NEAREST_EACH_SIDE = 3  # attributions looked at on each side of a claim (nearest first)
 _QUOTES = frozenset({'"', "“", "”", "''", "``"})
 _NAME_JOINERS = frozenset({"al", "el", "abu", "bin", "ibn"})
 _PLACE_PREPOSITIONS = frozenset({"in", "from", "inside"})
+_DASHES = frozenset({"-", "–", "—", "--"})
+_RELATIVES = frozenset({"which", "who", "whose"})
 
 
 class Speaker(NamedTuple):
@@ -55,16 +59,20 @@ class Attribution(NamedTuple):
 
 @dataclass
 class SpeakerMemory:
-    """Speakers seen so far in one article: pronouns and surnames resolve against it."""
+    """Speakers seen so far in one article: pronouns, surnames and "the group" resolve
+    against it."""
 
     last_person: tuple[Speaker, str] | None = None
     last_group: tuple[Speaker, str] | None = None
+    last_monitor: Speaker | None = None
     names: dict[str, Speaker] = field(default_factory=dict)
 
     def remember(self, attribution: Attribution) -> None:
         speaker = attribution.speaker
         if attribution.text.lower() in _tables().pronouns:
             return
+        if speaker.kind == "opposition_monitor" and not speaker.person:
+            self.last_monitor = speaker
         if speaker.person:
             self.last_person = (speaker, attribution.text)
             self.names[speaker.name.split()[-1].lower()] = speaker
@@ -90,6 +98,13 @@ class _Tables:
     speech: frozenset[str]
     name_skip: frozenset[str]  # name_stop | title_words: words a name run does not start with
     alias_left: frozenset[str]  # descriptors | title_words: words widening an alias mention
+    labels: dict[str, str]  # generic noun -> the source name of an unnamed speaker
+    monitor_nouns: frozenset[str]  # "the group", "a watchdog": the monitor named in the article
+    monitor_label: str
+    documents: frozenset[str]  # "the report said": its author, the last group quoted
+    relay: frozenset[str]  # "X, quoted by state TV, said": an apposition that is no clause
+    clause_breaks: frozenset[str]
+    report_verbs: frozenset[str]  # verbs whose speaker owns the counts that follow them
 
 
 @functools.cache
@@ -114,6 +129,18 @@ def _tables() -> _Tables:
         speech=frozenset(rules["speech_verbs"]),
         name_skip=frozenset(rules["name_stop"]) | frozenset(rules["title_words"]),
         alias_left=frozenset(rules["descriptors"]) | frozenset(rules["title_words"]),
+        labels={
+            noun: label
+            for label, nouns in rules["generic_labels"].items()
+            if not label.startswith("_")
+            for noun in nouns
+        },
+        monitor_nouns=frozenset(rules["monitor_nouns"]),
+        monitor_label=rules["monitor_label"],
+        documents=frozenset(rules["document_nouns"]),
+        relay=frozenset(rules["relay_participles"]),
+        clause_breaks=frozenset(rules["clause_breaks"]),
+        report_verbs=frozenset(rules["report_verbs"]),
     )
 
 
@@ -171,6 +198,23 @@ def _doc_tokens(doc: Doc) -> tuple[list[str], list[str], str, list[int]]:
     return tokens
 
 
+def _hit_start(hit: Hit) -> int:
+    return hit.start
+
+
+def _named_monitors(doc: Doc) -> list[Hit]:
+    """Mentions of named monitoring groups in the whole document, in order (matched once,
+    only for a document with an unnamed "watchdog" before any named one)."""
+    monitors = doc.user_data.get("src_monitors")
+    if monitors is None:
+        entries = _tables().entries
+        lower, exact = alias_matchers()
+        hits = sorted(find(lower, doc, longest=False) + find(exact, doc, longest=False))
+        monitors = [h for h in hits if entries[int(h.label)][1] == "opposition_monitor"]
+        doc.user_data["src_monitors"] = monitors
+    return monitors
+
+
 class _Finder:
     """Speaker lookup inside one sentence, from precomputed per-document hits.
 
@@ -190,7 +234,7 @@ class _Finder:
         self.aliases = aliases
         self.generic = generic
         self.alias_end = _longest(aliases, by_end=True)
-        self.generic_end = {h.end: h for h in generic} if generic else {}
+        self.generic_end = _longest(generic, by_end=True) if generic else {}
         self.t = _tables()
 
     def __getattr__(self, name: str) -> dict[int, Hit]:
@@ -200,7 +244,7 @@ class _Finder:
             self.alias_start = _longest(self.aliases, by_end=False)
             return self.alias_start
         if name == "generic_start":
-            self.generic_start = {h.start: h for h in self.generic}
+            self.generic_start = _longest(self.generic, by_end=False)
             return self.generic_start
         raise AttributeError(name)
 
@@ -260,11 +304,33 @@ class _Finder:
         name = self._text(start, end)
         text_start = self._extend_left(start, self.t.title_words, names=True)
         text = self._text(text_start, end)
-        known = self.memory.names.get(self.lowers[end - 1])
+        surname = self.lowers[end - 1]
+        known = self.memory.names.get(surname)
         if known is not None:
             return Attribution(known, text_start, end, -1, text)
+        org = self._organisation_in(text_start, start)
+        if org is not None:
+            return Attribution(self._speaks_for(org, surname), text_start, end, -1, text)
         kind = _title_kind(self._text(text_start, start)) or self._delegate_kind(text_start, start)
         return Attribution(Speaker(name, kind, True), text_start, end, -1, text)
+
+    def _organisation_in(self, start: int, end: int) -> Speaker | None:
+        """The organisation named in a person's title ("Observatory director", "U.N.
+        spokesman", "Interior Minister"): the person speaks for it."""
+        for i in range(start, end):
+            hit = self.alias_start.get(i)
+            if hit is not None and hit.end <= end:
+                speaker = self._alias(hit)
+                foreign = _title_kind(self._text(start, i)) == "foreign_government"
+                if not speaker.person and not (foreign and speaker.kind == "government"):
+                    return speaker
+        return None
+
+    def _speaks_for(self, org: Speaker, surname: str) -> Speaker:
+        """A person speaking for an organisation is that organisation as a source; later
+        mentions of the surname alone are too ("Abdel Rahman said")."""
+        self.memory.names[surname] = org
+        return org
 
     def _delegate_kind(self, start: int, end: int) -> str:
         """A spokesman speaks for the organisation last quoted ("the White House said ...
@@ -274,17 +340,44 @@ class _Finder:
             return group[0].kind
         return "activist"
 
-    def _generic(self, noun: Hit, place: str | None, end: int) -> Attribution:
-        start = self._extend_left(noun.start, self.t.modifiers)
-        core = self._text(start, noun.end).lower().replace(" - ", "-")
-        kind = self.t.generic.get(self._text(noun.start, noun.end).lower(), "activist")
-        name = f"{core} in {place}" if place else core
-        text_start = self._extend_left(start, self.t.descriptors)
+    def _generic(self, noun: Hit, place: str | None, end: int) -> Attribution | None:
+        """An unnamed speaker: its source name is the category of its noun ("human rights
+        campaigners" -> activists); "the group", "a watchdog" are the monitor the article
+        names; "the Islamic State group" is a named group, not an unnamed speaker."""
+        t = self.t
+        start = self._extend_left(noun.start, t.modifiers)
+        noun_text = self._text(noun.start, noun.end).lower()
+        text_start = self._extend_left(start, t.descriptors)
+        text = self._text(text_start, end)
+        monitor_noun = noun_text in t.monitor_nouns
+        if monitor_noun and place is None:
+            before = text_start - 1
+            if before >= self.first and self.texts[before].istitle():
+                return None  # "the Islamic State group", "Kurdish YPG group"
+            monitor = self._monitor(noun.start)
+            if monitor is not None:
+                return Attribution(monitor, text_start, end, -1, text)
+        kind = t.generic.get(noun_text, "activist")
+        modifiers = self._text(start, noun.start)
+        foreign = _title_kind(modifiers) if modifiers else None
+        if foreign in ("foreign_government", "un_international"):
+            kind, label = foreign, self._text(start, noun.end).lower().replace(" - ", "-")
+        else:
+            label = t.labels.get(noun_text, t.monitor_label if monitor_noun else noun_text)
+        name = f"{label} in {place}" if place else label
         last = self.lowers[noun.end - 1]
-        person = not last.endswith("s") or last == "witness"
-        return Attribution(
-            Speaker(name, kind, person, place), text_start, end, -1, self._text(text_start, end)
-        )
+        person = (not last.endswith("s") or last == "witness") and not monitor_noun
+        return Attribution(Speaker(name, kind, person, place), text_start, end, -1, text)
+
+    def _monitor(self, at: int) -> Speaker | None:
+        """The monitoring group "the group" / "the monitor" refers to: the last one quoted,
+        else the first one the article names after (a lead's "a watchdog said" is named in
+        the next paragraph)."""
+        if self.memory.last_monitor is not None:
+            return self.memory.last_monitor
+        monitors = _named_monitors(self.doc)
+        i = bisect.bisect_right(monitors, at, key=_hit_start)
+        return None if i == len(monitors) else self._alias(monitors[i])
 
     def _pronoun(self, index: int, verb: str) -> Attribution | None:
         word = self.lowers[index]
@@ -320,15 +413,20 @@ class _Finder:
             return Attribution(found.speaker, found.start, end, -1, self._text(found.start, end))
         if last == ",":
             return self._apposition(end - 1)
+        if last in _DASHES:
+            return self._dashed_clause(end - 1)
         if lowers[end - 1] in t.pronouns:
             return self._pronoun(end - 1, verb)
+        if lowers[end - 1] in t.documents:
+            return self._document(end)
         hit = self.alias_end.get(end)
         if hit is not None:
-            text_start = self._extend_left(hit.start, t.alias_left, names=True)
-            return Attribution(self._alias(hit), text_start, end, -1, self._text(text_start, end))
+            return self._alias_mention(hit, end)
         noun = self.generic_end.get(end)
         if noun is not None:
-            return self._generic(noun, None, end)
+            generic = self._generic(noun, None, end)
+            if generic is not None:
+                return generic
         name_start = self._name_run_left(end)
         if name_start is None:
             return None
@@ -336,6 +434,41 @@ class _Finder:
         if located is not None:
             return located
         return self._person(name_start, end)
+
+    def _alias_mention(self, hit: Hit, end: int) -> Attribution:
+        """A table alias widened over its descriptors ("the Britain-based Observatory");
+        a government alias after a foreign title is that government's ("Lebanese Interior
+        Minister")."""
+        text_start = self._extend_left(hit.start, self.t.alias_left, names=True)
+        speaker = self._alias(hit)
+        text = self._text(text_start, end)
+        if speaker.kind == "government" and text_start < hit.start:
+            kind = _title_kind(self._text(text_start, hit.start))
+            if kind == "foreign_government":
+                speaker = Speaker(text, kind, speaker.person)
+        return Attribution(speaker, text_start, end, -1, text)
+
+    def _document(self, end: int) -> Attribution | None:
+        """ "an interior ministry statement said": its author; "the report said", "the
+        statement added": the organisation quoted last."""
+        owner = self.subject(end - 1)
+        if owner is not None:
+            return Attribution(owner.speaker, owner.start, end, -1, self._text(owner.start, end))
+        group = self.memory.last_group
+        if group is None:
+            return None
+        start = end - 1 - (end - 1 > self.first and self.lowers[end - 2] in ("the", "its", "their"))
+        return Attribution(group[0], start, end, -1, self._text(start, end))
+
+    def _dashed_clause(self, dash: int) -> Attribution | None:
+        """ "The SOHR - which has a network of activists ... - says": the head before a
+        relative clause set off by dashes."""
+        for i in range(dash - 1, max(self.first, dash - _MAX_APPOSITION) - 1, -1):
+            if self.texts[i] in _DASHES:
+                if i + 1 < dash and self.lowers[i + 1] in _RELATIVES:
+                    return self.subject(i)
+                return None
+        return None
 
     def _located_generic(self, end: int, place_start: int) -> Attribution | None:
         """ "one activist in Binnish", "dissidents in the nearby city of Binnish" (the place
@@ -369,6 +502,10 @@ class _Finder:
         )
         if first is None:
             return None
+        opener = lowers[first + 1]
+        if opener in _RELATIVES or opener in t.relay:
+            # "the SOHR, which relies on activists, says"; "X, quoted by state TV, said"
+            return self.subject(first)
         if not t.speech.isdisjoint(lowers[first + 1 : comma]):
             return None  # a clause with its own verb, not a description of the speaker
         start = first + 2 if first + 1 < comma and lowers[first + 1] == "the" else first + 1
@@ -394,30 +531,39 @@ class _Finder:
                     speaker = Speaker(nxt, head.speaker.kind, True, head.speaker.place)
                     return Attribution(speaker, head.start, head.end, -1, head.text)
         if head.speaker.person and head.speaker.kind == "activist":
-            alias = next(
-                (self.alias_start[i] for i in range(first + 1, comma) if i in self.alias_start),
-                None,
-            )
-            kind = (
-                self._alias(alias).kind
-                if alias is not None
-                else _title_kind(self._text(first + 1, comma))
-            )
+            org = self._organisation_in(first + 1, comma) or self._monitor_in(first + 1, comma)
+            if org is not None:
+                speaker = self._speaks_for(org, lowers[head.end - 1])
+                return Attribution(speaker, head.start, head.end, -1, head.text)
+            kind = _title_kind(self._text(first + 1, comma))
             if kind is not None:
                 speaker = Speaker(head.speaker.name, kind, True, head.speaker.place)
                 return Attribution(speaker, head.start, head.end, -1, head.text)
         return head
+
+    def _monitor_in(self, start: int, end: int) -> Speaker | None:
+        """ "head of the Britain-based watchdog": the monitor an unnamed group noun means."""
+        for i in range(end, start, -1):
+            noun = self.generic_end.get(i)
+            if noun is not None and noun.start >= start:
+                noun_text = self._text(noun.start, noun.end).lower()
+                return self._monitor(noun.start) if noun_text in self.t.monitor_nouns else None
+        return None
 
     def object(self, start: int) -> Attribution | None:
         """The speaker named right after an inverted verb ("said X", "according to X")."""
         t, texts, lowers, stop = self.t, self.texts, self.lowers, self.stop
         first = start
         while (
-            start < min(stop, first + 4)
+            start < min(stop, first + _MAX_NAME + 4)
             and start not in self.alias_start
             and (lowers[start] in t.descriptors)
         ):
             start += 1  # "according to the Britain-based Observatory"
+        if start not in self.alias_start and start > first:
+            described = self._described(first, start)
+            if described is not None:
+                return described
         if start not in self.alias_start:
             start = first + (first < stop and lowers[first] in ("the", "a", "an"))
         if start >= stop:
@@ -447,31 +593,53 @@ class _Finder:
             return None
         speaker = person.speaker
         org = self._organisation_after(end)
-        if org is not None and speaker.kind == "activist":
-            speaker = Speaker(speaker.name, org.kind, True, speaker.place)
+        if org is not None and speaker.person and speaker.kind == "activist":
+            speaker = self._speaks_for(org, lowers[end - 1])
         return Attribution(speaker, start, end, -1, self._text(start, end))
+
+    def _described(self, first: int, end: int) -> Attribution | None:
+        """After a verb, descriptors [first, end) that are the speaker: "the London-based
+        opposition group, the Syrian Observatory" (the name in apposition) or "the
+        Britain-based monitoring group" (an unnamed speaker)."""
+        if end < self.stop and self.texts[end] == ",":
+            named = end + 1 + (end + 1 < self.stop and self.lowers[end + 1] == "the")
+            hit = self.alias_start.get(named)
+            if hit is not None:
+                text = self._text(first, hit.end)
+                return Attribution(self._alias(hit), first, hit.end, -1, text)
+        for i in range(end, first, -1):
+            noun = self.generic_end.get(i)
+            if noun is not None and noun.start >= first:
+                found = self._generic(noun, None, i)
+                if found is None:
+                    return None
+                return Attribution(found.speaker, first, i, -1, self._text(first, i))
+        return None
 
     def _organisation_after(self, end: int) -> Speaker | None:
         """ "Rami Abdulrahman, director of the Observatory": the organisation a name is from."""
         if end >= self.stop or self.texts[end] not in (",", "of"):
             return None
-        for i in range(end + 1, min(end + _MAX_NAME + 3, self.stop)):
+        stop = min(end + _MAX_NAME + 3, self.stop)
+        for i in range(end + 1, stop):
             if i in self.alias_start:
-                return self._alias(self.alias_start[i])
-        return None
+                org = self._alias(self.alias_start[i])
+                return None if org.person else org
+        return self._monitor_in(end + 1, stop)
 
 
 def find_attributions(
     sent: Span, verbs: list[Hit], aliases: list[Hit], generic: list[Hit], memory: SpeakerMemory
 ) -> list[Attribution]:
     """Every speaker attached to a speech verb in the sentence; updates `memory`."""
-    if not verbs:
+    if not verbs and not (aliases or generic):
         return []
     finder = _Finder(sent, aliases, generic, memory)
     texts, lowers = finder.texts, finder.lowers
     sent_start = finder.first
     found: list[Attribution] = []
     participles = _tables().participles
+    inverted = {(h.start, h.end) for h in verbs if h.label == "inverted"}
     for start, end, label in verbs:
         if label != "verb":
             continue
@@ -481,7 +649,7 @@ def find_attributions(
                 last = found[-1]
                 found.append(Attribution(last.speaker, last.start, last.end, start, last.text))
             continue
-        is_inverted = (start, end, "inverted") in verbs  # a short list: no set to build
+        is_inverted = (start, end) in inverted
         left = None if is_inverted and end - start > 1 else finder.subject(start, word)
         if left is None:
             if is_inverted and (
@@ -500,38 +668,165 @@ def find_attributions(
                     )
             continue
         found.append(Attribution(left.speaker, left.start, left.end, start, left.text))
+    tail = _headline_tail(finder)
+    if tail is not None:
+        found.append(tail)
     if not found:
         return found
-    text, starts = finder.text, finder.starts
+    starts = finder.starts
+    quotes = _quote_cursor(sent.doc)
+    outside = {
+        a.start for a in sorted(found, key=_mention_start) if not quotes.inside(starts[a.start])
+    }
     kept = []
     for attribution in found:
-        if not _quoted(text, starts[attribution.start]):
+        if attribution.start in outside:
             kept.append(attribution)
-            memory.remember(attribution)
+            if not attribution.quoting:
+                memory.remember(attribution)
     return kept
 
 
-def _quoted(text: str, at: int) -> bool:
-    """Inside quotation marks on its line (before character `at`): a speaker quoted by
-    someone else."""
-    line = text[text.rfind("\n", 0, at) + 1 : at]
-    return line.count('"') % 2 == 1 or line.count("“") > line.count("”")
+def _headline_tail(finder: _Finder) -> Attribution | None:
+    """A headline credited after a dash: "Bombs kill 150 in Syrian cities - monitor"."""
+    texts, stop = finder.texts, finder.stop
+    while stop > finder.first and not texts[stop - 1][:1].isalnum():
+        stop -= 1
+    hit = finder.alias_end.get(stop) or finder.generic_end.get(stop)
+    if hit is None:
+        return None
+    begin = hit.start - (hit.start > finder.first and finder.lowers[hit.start - 1] == "the")
+    if begin <= finder.first or texts[begin - 1] not in _DASHES:
+        return None
+    if hit.label.isdigit() and finder.alias_end.get(stop) is hit:
+        found = finder._alias_mention(hit, stop)
+    else:
+        found = finder._generic(hit, None, stop)
+    if found is None:
+        return None
+    return Attribution(found.speaker, begin, stop, begin - 1, finder._text(begin, stop))
+
+
+def _mention_start(attribution: Attribution) -> int:
+    return attribution.start
+
+
+class _QuoteCursor:
+    """Whether a character offset is inside quotation marks on its line, read forwards
+    through a document: offsets asked in order cost one pass over the text in all."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.line = -1  # start of the line being read
+        self.at = 0  # read up to here
+        self.straight = self.opening = self.closing = 0  # quotation marks since `line`
+
+    def inside(self, at: int) -> bool:
+        text = self.text
+        if self.line < 0 or at < self.at:
+            self._restart(text.rfind("\n", 0, at) + 1)  # backwards: read the line again
+        else:
+            newline = text.rfind("\n", self.at, at)
+            if newline >= 0:
+                self._restart(newline + 1)
+        chunk = text[self.at : at]
+        self.straight += chunk.count('"')
+        self.opening += chunk.count("“")
+        self.closing += chunk.count("”")
+        self.at = at
+        return self.straight % 2 == 1 or self.opening > self.closing
+
+    def _restart(self, line: int) -> None:
+        self.line = self.at = line
+        self.straight = self.opening = self.closing = 0
+
+
+def _quote_cursor(doc: Doc, purpose: str = "speakers") -> _QuoteCursor:
+    """One cursor per document and purpose (each reads its offsets in order)."""
+    key = f"src_quotes_{purpose}"
+    cursor = doc.user_data.get(key)
+    if cursor is None:
+        cursor = doc.user_data[key] = _QuoteCursor(doc_text(doc))
+    return cursor
+
+
+def in_quotation(doc: Doc, at: int) -> bool:
+    """Character `at` of the document is inside a quotation opened earlier on its line
+    (asked for claims in text order)."""
+    return _quote_cursor(doc, "claims").inside(at)
+
+
+class _Index(NamedTuple):
+    """A sentence's attributions sorted for lookups around a claim."""
+
+    by_start: list[tuple[int, int]]  # (start, position in the sentence's list)
+    governors: list[tuple[int, int]]  # (verb, position) of those that govern what follows
+
+
+def _index(attributions: list[Attribution], doc: Doc) -> _Index:
+    """Built once per sentence (cached on the document by the list's identity)."""
+    cache = doc.user_data.setdefault("src_index", {})
+    key = id(attributions)
+    found = cache.get(key)
+    if found is not None and found[0] is attributions:
+        return found[1]
+    lowers = token_lowers(doc)
+    report = _tables().report_verbs
+    governors = []
+    for i, a in enumerate(attributions):
+        if a.verb < 0 or lowers[a.verb] not in report:
+            continue
+        after = a.verb + 1
+        if a.start > a.verb and lowers[a.verb] != "according":
+            continue  # "..., said X": X's words are before the verb
+        if after < len(lowers) and lowers[after] in (",", ".", ";", "and"):
+            continue  # "..., the Observatory said, citing medics"
+        governors.append((a.verb, i))
+    index = _Index(sorted((a.start, i) for i, a in enumerate(attributions)), sorted(governors))
+    cache[key] = (attributions, index)
+    return index
+
+
+def _break_counts(doc: Doc) -> list[int]:
+    """Clause breaks (";", "but", "while"...) before each token: the breaks between two
+    tokens are a subtraction."""
+    counts = doc.user_data.get("src_breaks")
+    if counts is None:
+        breaks = _tables().clause_breaks
+        counts = [0, *itertools.accumulate(w in breaks for w in token_lowers(doc))]
+        doc.user_data["src_breaks"] = counts
+    return counts
 
 
 def nearest(attributions: list[Attribution], start: int, end: int, doc: Doc) -> Attribution | None:
-    """The attribution closest to tokens [start, end); clause breaks between count extra."""
+    """Who says the claim at tokens [start, end): the speaker whose report verb introduces
+    it ("the Observatory put the toll at 25", "according to activists, 20 ..."), else the
+    closest attribution (clause breaks between count extra)."""
     if len(attributions) < 2:
         return attributions[0] if attributions else None
-    lowers = token_lowers(doc)
+    index = _index(attributions, doc)
+    breaks = _break_counts(doc)
+    g = bisect.bisect_left(index.governors, (start,))
+    if g:
+        governor = attributions[index.governors[g - 1][1]]
+        lo = max(governor.verb, governor.end)
+        if governor.end <= start and breaks[start] == breaks[lo]:
+            return governor
+    i = bisect.bisect_left(index.by_start, (end,))
+    around = sorted(
+        p for _, p in index.by_start[max(0, i - _NEAREST_EACH_SIDE) : i + _NEAREST_EACH_SIDE]
+    )
     best = None
     best_cost = 0
-    for a in attributions:
+    for position in around:
+        a = attributions[position]
         if a.start < end and a.end > start:
             cost = 0
         else:
             lo, hi = (a.end, start) if a.end <= start else (end, a.start)
-            breaks = sum(w in _CLAUSE_BREAKS for w in lowers[max(lo, 0) : hi])
-            cost = max(hi - lo, 0) + _CLAUSE_PENALTY * breaks - (2 if a.quoting else 0)
+            lo = max(lo, 0)
+            between = breaks[max(hi, lo)] - breaks[lo]
+            cost = max(hi - lo, 0) + _CLAUSE_PENALTY * between - (2 if a.quoting else 0)
         if best is None or cost < best_cost:
             best, best_cost = a, cost
     return best
