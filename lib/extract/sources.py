@@ -30,9 +30,10 @@ _CLAUSE_PENALTY = 8
 _NEAREST_EACH_SIDE = 3  # attributions looked at on each side of a claim (nearest first)
 _QUOTES = frozenset({'"', "“", "”", "''", "``"})
 _NAME_JOINERS = frozenset({"al", "el", "abu", "bin", "ibn"})
-_PLACE_PREPOSITIONS = frozenset({"in", "from", "inside"})
+_PLACE_PREPOSITIONS = frozenset({"in", "from", "inside", "of", "at", "on"})
 _DASHES = frozenset({"-", "–", "—", "--"})
 _RELATIVES = frozenset({"which", "who", "whose"})
+_RELAYING = frozenset({"quoted", "cited", "quoting", "citing"})
 
 
 class Speaker(NamedTuple):
@@ -65,6 +66,7 @@ class SpeakerMemory:
     last_person: tuple[Speaker, str] | None = None
     last_group: tuple[Speaker, str] | None = None
     last_monitor: Speaker | None = None
+    last_source: Speaker | None = None  # "a source at X said ... the source added"
     names: dict[str, Speaker] = field(default_factory=dict)
 
     def remember(self, attribution: Attribution) -> None:
@@ -105,6 +107,13 @@ class _Tables:
     relay: frozenset[str]  # "X, quoted by state TV, said": an apposition that is no clause
     clause_breaks: frozenset[str]
     report_verbs: frozenset[str]  # verbs whose speaker owns the counts that follow them
+    official_bodies: frozenset[str]  # "a source at Hama Police Command": an official source
+    official_labels: tuple[str, str]
+    source_nouns: frozenset[str]
+    roles: frozenset[str]  # "Abu Saeed, an activist": the role names the person's source
+    monitor_bases: dict[str, str]  # "a Britain-based watchdog" -> the monitor based there
+    outlet_nouns: frozenset[str]  # "Reuters news agency"
+    outlet_words: frozenset[str]
 
 
 @functools.cache
@@ -141,6 +150,15 @@ def _tables() -> _Tables:
         relay=frozenset(rules["relay_participles"]),
         clause_breaks=frozenset(rules["clause_breaks"]),
         report_verbs=frozenset(rules["report_verbs"]),
+        official_bodies=frozenset(rules["official_bodies"]),
+        official_labels=tuple(rules["official_source_label"]),
+        source_nouns=frozenset(rules["source_nouns"]),
+        roles=frozenset(rules["roles"]),
+        outlet_nouns=frozenset(rules["outlet_nouns"]),
+        outlet_words=frozenset(rules["outlet_words"]),
+        monitor_bases={
+            base: name for name, bases in rules["monitor_bases"].items() for base in bases
+        },
     )
 
 
@@ -312,7 +330,26 @@ class _Finder:
         if org is not None:
             return Attribution(self._speaks_for(org, surname), text_start, end, -1, text)
         kind = _title_kind(self._text(text_start, start)) or self._delegate_kind(text_start, start)
+        role = self._role(text_start, start)
+        if role is not None:
+            name = f"{role} {name}"
         return Attribution(Speaker(name, kind, True), text_start, end, -1, text)
+
+    def _role(self, start: int, end: int) -> str | None:
+        """ "activist Ahmed Hammam", "Abu Saeed, an activist": the role a person speaks in,
+        which names them as a source ("activist Abu Saeed")."""
+        lowers, roles = self.lowers, self.t.roles
+        for i in range(start, end):
+            if lowers[i] in roles:
+                return self.t.labels.get(lowers[i], lowers[i])
+        return None
+
+    def _with_role(self, speaker: Speaker, start: int, end: int) -> Speaker:
+        """A named person with the role an apposition gives them."""
+        role = self._role(start, end) if speaker.person and speaker.kind == "activist" else None
+        if role is None or speaker.name.startswith(role):
+            return speaker
+        return Speaker(f"{role} {speaker.name}", speaker.kind, True, speaker.place)
 
     def _organisation_in(self, start: int, end: int) -> Speaker | None:
         """The organisation named in a person's title ("Observatory director", "U.N.
@@ -349,25 +386,55 @@ class _Finder:
         noun_text = self._text(noun.start, noun.end).lower()
         text_start = self._extend_left(start, t.descriptors)
         text = self._text(text_start, end)
-        monitor_noun = noun_text in t.monitor_nouns
-        if monitor_noun and place is None:
+        if noun_text in t.monitor_nouns and place is None:
             before = text_start - 1
             if before >= self.first and self.texts[before].istitle():
                 return None  # "the Islamic State group", "Kurdish YPG group"
-            monitor = self._monitor(noun.start)
+            monitor = self._based(text_start, noun.start) or self._monitor(noun.start)
             if monitor is not None:
                 return Attribution(monitor, text_start, end, -1, text)
+        if noun_text in t.source_nouns:
+            return self._source(noun, noun_text, text_start, end, text)
         kind = t.generic.get(noun_text, "activist")
         modifiers = self._text(start, noun.start)
         foreign = _title_kind(modifiers) if modifiers else None
         if foreign in ("foreign_government", "un_international"):
             kind, label = foreign, self._text(start, noun.end).lower().replace(" - ", "-")
         else:
+            monitor_noun = noun_text in t.monitor_nouns
             label = t.labels.get(noun_text, t.monitor_label if monitor_noun else noun_text)
         name = f"{label} in {place}" if place else label
         last = self.lowers[noun.end - 1]
-        person = (not last.endswith("s") or last == "witness") and not monitor_noun
+        person = (not last.endswith("s") or last == "witness") and noun_text not in t.monitor_nouns
         return Attribution(Speaker(name, kind, person, place), text_start, end, -1, text)
+
+    def _source(self, noun: Hit, noun_text: str, start: int, end: int, text: str) -> Attribution:
+        """ "a source at Hama Police Command", "a source close to the government": an
+        official source; "the source added": the source last quoted; other sources are
+        activists' (the opposition's usual unnamed informants)."""
+        t = self.t
+        remembered = self.memory.last_source
+        if remembered is not None and self.lowers[start] == "the" and noun.end == end:
+            return Attribution(remembered, start, end, -1, text)
+        after = self.lowers[noun.end : min(noun.end + _MAX_NAME + 2, self.stop)]
+        plural = noun_text.endswith("s")
+        if not t.official_bodies.isdisjoint(after) or not t.official_bodies.isdisjoint(
+            self.lowers[start : noun.start]
+        ):
+            speaker = Speaker(t.official_labels[plural], "government", not plural)
+        else:
+            speaker = Speaker(t.labels.get(noun_text, noun_text), "activist", not plural)
+        self.memory.last_source = speaker
+        return Attribution(speaker, start, end, -1, text)
+
+    def _based(self, start: int, end: int) -> Speaker | None:
+        """ "a Britain-based watchdog": the monitor based there."""
+        bases = self.t.monitor_bases
+        for i in range(start, end):
+            name = bases.get(self.lowers[i])
+            if name is not None and i + 2 < end and self.lowers[i + 2] == "based":
+                return next(Speaker(n, kind, False) for n, kind in self.t.entries if n == name)
+        return None
 
     def _monitor(self, at: int) -> Speaker | None:
         """The monitoring group "the group" / "the monitor" refers to: the last one quoted,
@@ -415,11 +482,13 @@ class _Finder:
             return self._apposition(end - 1)
         if last in _DASHES:
             return self._dashed_clause(end - 1)
+        if lowers[end - 1] in _RELATIVES and end - 2 > first and texts[end - 2] == ",":
+            return self.subject(end - 2)  # "the United Nations, who say"
         if lowers[end - 1] in t.pronouns:
             return self._pronoun(end - 1, verb)
         if lowers[end - 1] in t.documents:
             return self._document(end)
-        hit = self.alias_end.get(end)
+        hit = self.alias_end.get(end) or self._outlet_end(end)
         if hit is not None:
             return self._alias_mention(hit, end)
         noun = self.generic_end.get(end)
@@ -428,12 +497,40 @@ class _Finder:
             if generic is not None:
                 return generic
         name_start = self._name_run_left(end)
-        if name_start is None:
-            return None
-        located = self._located_generic(end, name_start)
+        located = self._located_generic(end, end if name_start is None else name_start)
         if located is not None:
             return located
+        if name_start is None:
+            return self._delegate_of(end)
+        if name_start > first and lowers[name_start - 1] in _PLACE_PREPOSITIONS:
+            return self._delegate_of(end)  # "the head of medical services in Latakia"
         return self._person(name_start, end)
+
+    def _delegate_of(self, end: int) -> Attribution | None:
+        """ "A spokesman for the UN High Commissioner for Human Rights says": the
+        organisation a spokesman or head speaks for."""
+        lowers, delegates = self.lowers, self.t.delegate_titles
+        for i in range(end - 2, max(self.first, end - _MAX_APPOSITION), -1):
+            if lowers[i] in ("for", "of") and lowers[i - 1] in delegates:
+                named = i + 1 + (lowers[i + 1] == "the")
+                hit = self.alias_start.get(named)
+                if hit is not None and not self._alias(hit).person:
+                    start = self._extend_left(i - 1, self.t.descriptors)
+                    return Attribution(self._alias(hit), start, end, -1, self._text(start, end))
+                return None
+        return None
+
+    def _outlet_end(self, end: int) -> Hit | None:
+        """ "Reuters news agency", "Al Jazeera satellite channel": an outlet named before the
+        noun for what it is."""
+        lowers, t = self.lowers, self.t
+        if lowers[end - 1] not in t.outlet_nouns:
+            return None
+        j = end - 1
+        while j > self.first and lowers[j - 1] in t.outlet_words:
+            j -= 1
+        hit = self.alias_end.get(j)
+        return hit if hit is not None and self._alias(hit).kind == "reporter" else None
 
     def _alias_mention(self, hit: Hit, end: int) -> Attribution:
         """A table alias widened over its descriptors ("the Britain-based Observatory");
@@ -481,9 +578,9 @@ class _Finder:
                 return None
             if lowers[i] in _PLACE_PREPOSITIONS:
                 noun = self.generic_end.get(i)
-                if noun is None:
-                    return None
-                return self._generic(noun, self._text(place_start, end), end)
+                if noun is not None:  # else "the nearby city of Binnish": read on
+                    place = self._text(place_start, end) if place_start < end else None
+                    return self._generic(noun, place, end)
             if not texts[i].islower():
                 return None
         return None
@@ -538,6 +635,7 @@ class _Finder:
             kind = _title_kind(self._text(first + 1, comma))
             if kind is not None:
                 speaker = Speaker(head.speaker.name, kind, True, head.speaker.place)
+                speaker = self._with_role(speaker, first + 1, comma)
                 return Attribution(speaker, head.start, head.end, -1, head.text)
         return head
 
@@ -595,7 +693,19 @@ class _Finder:
         org = self._organisation_after(end)
         if org is not None and speaker.person and speaker.kind == "activist":
             speaker = self._speaks_for(org, lowers[end - 1])
+        elif end < stop and texts[end] == ",":
+            speaker = self._with_role(speaker, end + 1, min(end + 4, stop))
         return Attribution(speaker, start, end, -1, self._text(start, end))
+
+    def relayed(self, start: int) -> Attribution | None:
+        """The speaker of "quoted X as saying" / "cited X as saying" (X at `start`)."""
+        speaker = self.object(start)
+        if speaker is None:
+            return None
+        for i in range(speaker.end, min(speaker.end + _MAX_APPOSITION, self.stop - 1)):
+            if self.lowers[i] == "as" and self.lowers[i + 1] in self.t.participles:
+                return speaker
+        return None
 
     def _described(self, first: int, end: int) -> Attribution | None:
         """After a verb, descriptors [first, end) that are the speaker: "the London-based
@@ -638,7 +748,7 @@ def find_attributions(
     texts, lowers = finder.texts, finder.lowers
     sent_start = finder.first
     found: list[Attribution] = []
-    participles = _tables().participles
+    participles, speech = _tables().participles, _tables().speech
     inverted = {(h.start, h.end) for h in verbs if h.label == "inverted"}
     for start, end, label in verbs:
         if label != "verb":
@@ -651,12 +761,18 @@ def find_attributions(
             continue
         is_inverted = (start, end) in inverted
         left = None if is_inverted and end - start > 1 else finder.subject(start, word)
+        if left is not None and left.speaker.kind == "reporter" and word in _RELAYING:
+            relayed = finder.relayed(end)  # "Reuters quoted an activist as saying": an
+            if relayed is not None:  # outlet relays; others' sources are their own affair
+                found.append(relayed._replace(verb=start, quoting=True))
+                continue
         if left is None:
             if is_inverted and (
                 end - start > 1
                 or start == sent_start
                 or texts[start - 1] == ","
                 or texts[start - 1] in _QUOTES
+                or lowers[start - 1] in speech  # "Xinhua reports quoting the Observatory"
             ):
                 right = finder.object(end)
                 if right is not None:
@@ -668,6 +784,7 @@ def find_attributions(
                     )
             continue
         found.append(Attribution(left.speaker, left.start, left.end, start, left.text))
+    found = _without_relaying_outlets(found)
     tail = _headline_tail(finder)
     if tail is not None:
         found.append(tail)
@@ -684,6 +801,21 @@ def find_attributions(
             kept.append(attribution)
             if not attribution.quoting:
                 memory.remember(attribution)
+    return kept
+
+
+def _without_relaying_outlets(found: list[Attribution]) -> list[Attribution]:
+    """ "Al Arabiya reported citing activists": the outlet relays, the activists say it."""
+    kept = []
+    for attribution in found:
+        if (
+            attribution.quoting
+            and kept
+            and kept[-1].speaker.kind == "reporter"
+            and 0 < attribution.verb - kept[-1].verb <= 2
+        ):
+            kept.pop()
+        kept.append(attribution)
     return kept
 
 
