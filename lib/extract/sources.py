@@ -962,3 +962,25 @@ def nearest(attributions: list[Attribution], start: int, end: int, doc: Doc) -> 
         if best is None or cost < best_cost:
             best, best_cost = a, cost
     return best
+
+
+_DATELINE_TOKENS = 14  # "Governorates, Dec 29, 2013 (SANA) –": the dateline is short
+
+
+def dateline_credit(sent: Span, aliases: list[Hit]) -> Attribution | None:
+    """The agency a dateline credits ("DAMASCUS, (SANA) -", "Provinces, SANA –", "BEIRUT
+    (Reuters) -"): its copy is the article's, so it says what no one else is credited with."""
+    texts = token_texts(sent.doc)
+    stop = min(sent.end, sent.start + _DATELINE_TOKENS)
+    dash = next((i for i in range(sent.start + 1, stop) if texts[i] in _DASHES), None)
+    if dash is None:
+        return None
+    entries = _tables().entries
+    for hit in aliases:
+        if hit.end > dash:
+            break
+        name, kind = entries[int(hit.label)]
+        if kind in ("reporter", "state_media"):
+            text = " ".join(texts[hit.start : hit.end])
+            return Attribution(Speaker(name, kind, False), hit.start, hit.end, -1, text)
+    return None
