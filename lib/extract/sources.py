@@ -113,6 +113,8 @@ class _Tables:
     roles: frozenset[str]  # "Abu Saeed, an activist": the role names the person's source
     monitor_bases: dict[str, str]  # "a Britain-based watchdog" -> the monitor based there
     outlet_nouns: frozenset[str]  # "Reuters news agency"
+    organisation_words: frozenset[str]  # "National Organization for Human Rights in Syria"
+    organisation_joiners: frozenset[str]
     outlet_words: frozenset[str]
 
 
@@ -155,6 +157,8 @@ def _tables() -> _Tables:
         source_nouns=frozenset(rules["source_nouns"]),
         roles=frozenset(rules["roles"]),
         outlet_nouns=frozenset(rules["outlet_nouns"]),
+        organisation_words=frozenset(rules["organisation_words"]),
+        organisation_joiners=frozenset(rules["organisation_joiners"]),
         outlet_words=frozenset(rules["outlet_words"]),
         monitor_bases={
             base: name for name, bases in rules["monitor_bases"].items() for base in bases
@@ -489,7 +493,7 @@ class _Finder:
         if lowers[end - 1] in t.documents:
             return self._document(end)
         hit = self.alias_end.get(end) or self._outlet_end(end)
-        if hit is not None:
+        if hit is not None and not self._complement(hit):
             return self._alias_mention(hit, end)
         noun = self.generic_end.get(end)
         if noun is not None:
@@ -502,9 +506,36 @@ class _Finder:
             return located
         if name_start is None:
             return self._delegate_of(end)
+        organisation = self._organisation_run(end)
+        if organisation is not None:
+            return organisation
         if name_start > first and lowers[name_start - 1] in _PLACE_PREPOSITIONS:
             return self._delegate_of(end)  # "the head of medical services in Latakia"
         return self._person(name_start, end)
+
+    def _organisation_run(self, end: int) -> Attribution | None:
+        """An organisation missing from the table, named in capitals ("the National
+        Organization for Human Rights in Syria"): a source under its own name, official when
+        its name says so ("Hama Police Command")."""
+        texts, lowers, t = self.texts, self.lowers, self.t
+        start = end
+        while start > max(self.first, end - 2 * _MAX_NAME - 2) and (
+            texts[start - 1].istitle() or lowers[start - 1] in t.organisation_joiners
+        ):
+            start -= 1
+        while start < end and (
+            lowers[start] in t.organisation_joiners or lowers[start] in t.name_stop
+        ):
+            start += 1
+        words = {lowers[i] for i in range(start, end) if texts[i].istitle()}
+        if start >= end or words.isdisjoint(t.organisation_words):
+            return None
+        name = self._text(start, end)
+        kind = "government" if not words.isdisjoint(t.official_bodies) else "activist"
+        text_start = self._extend_left(start, t.descriptors)
+        return Attribution(
+            Speaker(name, kind, False), text_start, end, -1, self._text(text_start, end)
+        )
 
     def _delegate_of(self, end: int) -> Attribution | None:
         """ "A spokesman for the UN High Commissioner for Human Rights says": the
@@ -519,6 +550,16 @@ class _Finder:
                     return Attribution(self._alias(hit), start, end, -1, self._text(start, end))
                 return None
         return None
+
+    def _complement(self, hit: Hit) -> bool:
+        """A country or capital after a preposition is a place in a longer name ("the
+        National Organization for Human Rights in Syria"), not a government speaking."""
+        before = hit.start - 1
+        return (
+            before >= self.first
+            and self.lowers[before] in _PLACE_PREPOSITIONS | {"for", "to"}
+            and self._alias(hit).kind in ("government", "foreign_government")
+        )
 
     def _outlet_end(self, end: int) -> Hit | None:
         """ "Reuters news agency", "Al Jazeera satellite channel": an outlet named before the
@@ -547,15 +588,17 @@ class _Finder:
 
     def _document(self, end: int) -> Attribution | None:
         """ "an interior ministry statement said": its author; "the report said", "the
-        statement added": the organisation quoted last."""
+        statement added": the monitor quoted last (monitors publish reports), else the
+        organisation quoted last."""
         owner = self.subject(end - 1)
         if owner is not None:
             return Attribution(owner.speaker, owner.start, end, -1, self._text(owner.start, end))
-        group = self.memory.last_group
-        if group is None:
+        memory = self.memory
+        author = memory.last_monitor or (memory.last_group[0] if memory.last_group else None)
+        if author is None:
             return None
         start = end - 1 - (end - 1 > self.first and self.lowers[end - 2] in ("the", "its", "their"))
-        return Attribution(group[0], start, end, -1, self._text(start, end))
+        return Attribution(author, start, end, -1, self._text(start, end))
 
     def _dashed_clause(self, dash: int) -> Attribution | None:
         """ "The SOHR - which has a network of activists ... - says": the head before a
@@ -662,6 +705,11 @@ class _Finder:
             described = self._described(first, start)
             if described is not None:
                 return described
+            noun = self.generic_start.get(start)  # "citing Syrian activists at the LCC"
+            if noun is not None:
+                found = self._generic(noun, None, noun.end)
+                if found is not None:
+                    return Attribution(found.speaker, first, noun.end, -1, found.text)
         if start not in self.alias_start:
             start = first + (first < stop and lowers[first] in ("the", "a", "an"))
         if start >= stop:
@@ -969,18 +1017,20 @@ _DATELINE_TOKENS = 14  # "Governorates, Dec 29, 2013 (SANA) –": the dateline i
 
 def dateline_credit(sent: Span, aliases: list[Hit]) -> Attribution | None:
     """The agency a dateline credits ("DAMASCUS, (SANA) -", "Provinces, SANA –", "BEIRUT
-    (Reuters) -"): its copy is the article's, so it says what no one else is credited with."""
+    (Reuters) -"): its copy is the article's, so it says what no one else is credited with.
+    The agency is in parentheses or right before the dateline's dash."""
     texts = token_texts(sent.doc)
     stop = min(sent.end, sent.start + _DATELINE_TOKENS)
-    dash = next((i for i in range(sent.start + 1, stop) if texts[i] in _DASHES), None)
-    if dash is None:
-        return None
     entries = _tables().entries
     for hit in aliases:
-        if hit.end > dash:
+        if hit.end >= stop:
             break
         name, kind = entries[int(hit.label)]
-        if kind in ("reporter", "state_media"):
+        if kind not in ("reporter", "state_media"):
+            continue
+        after = texts[hit.end]
+        bracketed = hit.start > sent.start and texts[hit.start - 1] == "(" and after == ")"
+        if bracketed or after in _DASHES:
             text = " ".join(texts[hit.start : hit.end])
             return Attribution(Speaker(name, kind, False), hit.start, hit.end, -1, text)
     return None
