@@ -91,6 +91,7 @@ class _Tables:
     descriptors: frozenset[str]
     title_words: frozenset[str]
     title_kinds: list[tuple[str, list[str]]]
+    nationalities: frozenset[str]  # a foreign nationality in a title makes it foreign
     skip: frozenset[str]
     name_stop: frozenset[str]
     pronouns: dict[str, str]
@@ -131,6 +132,7 @@ def _tables() -> _Tables:
         descriptors=frozenset(rules["descriptors"]),
         title_words=frozenset(rules["title_words"]),
         title_kinds=[(kind, rules["titles"][kind]) for kind in order],
+        nationalities=frozenset(rules["foreign_nationalities"]),
         skip=frozenset(rules["skip_between"]),
         name_stop=frozenset(rules["name_stop"]),
         pronouns=rules["pronouns"],
@@ -201,9 +203,12 @@ def _longest(hits: list[Hit], by_end: bool) -> dict[int, Hit]:
 
 @functools.lru_cache(maxsize=4096)
 def _title_kind(text: str) -> str | None:
-    """The source kind of the first title (by `title_kind_order`) in `text`; cached, as the
-    same few title phrases come back sentence after sentence."""
+    """The source kind of the first title (by `title_kind_order`) in `text`, foreign when it
+    names another nationality; cached, as the same few title phrases come back sentence after
+    sentence."""
     lowered = f" {text.lower()} "
+    if any(f" {w} " in lowered for w in _tables().nationalities):
+        return "foreign_government"  # "Lebanese Interior Minister": another country's
     for kind, words in _tables().title_kinds:
         if any(f" {w} " in lowered or lowered.startswith(f" {w}") for w in words):
             return kind
@@ -385,7 +390,13 @@ class _Finder:
         """An unnamed speaker: its source name is the category of its noun ("human rights
         campaigners" -> activists); "the group", "a watchdog" are the monitor the article
         names; "the Islamic State group" is a named group, not an unnamed speaker."""
-        t = self.t
+        t, texts = self.t, self.texts
+        if (
+            noun.start > self.first
+            and texts[noun.start].istitle()
+            and texts[noun.start - 1].istitle()
+        ):
+            return None  # a word of a proper name: "the Kurdish Human Rights Organization"
         start = self._extend_left(noun.start, t.modifiers)
         noun_text = self._text(noun.start, noun.end).lower()
         text_start = self._extend_left(start, t.descriptors)
@@ -492,6 +503,12 @@ class _Finder:
             return self._pronoun(end - 1, verb)
         if lowers[end - 1] in t.documents:
             return self._document(end)
+        if lowers[end - 1] in t.delegate_titles and end - 1 > first:
+            spoken_for = self.subject(end - 1)  # "an information ministry spokesperson"
+            if spoken_for is not None and not spoken_for.speaker.person:
+                return Attribution(
+                    spoken_for.speaker, spoken_for.start, end, -1, self._text(spoken_for.start, end)
+                )
         hit = self.alias_end.get(end) or self._outlet_end(end)
         if hit is not None and not self._complement(hit):
             return self._alias_mention(hit, end)
