@@ -364,4 +364,4 @@ def _random_wire(size: int) -> _Parsed:
 
 @pytest.mark.parametrize("make", [_said_that_chain, _random_wire])
 def test_attribution_grows_linearly(make):
-    assert_linear(_attribute_everything, make, 60_000, repeat=5)
+    assert_linear(_attribute_everything, make, 60_000, repeat=9)
