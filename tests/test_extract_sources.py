@@ -365,3 +365,13 @@ def _random_wire(size: int) -> _Parsed:
 @pytest.mark.parametrize("make", [_said_that_chain, _random_wire])
 def test_attribution_grows_linearly(make):
     assert_linear(_attribute_everything, make, 60_000, repeat=9)
+
+
+@pytest.mark.parametrize("run", ["who ", "report ", "spokesman ", "- which ", ", who ", "( a ) "])
+def test_long_runs_before_a_verb_neither_recurse_nor_stall(run):
+    def make(size: int) -> _Parsed:
+        return _parsed(
+            "Troops shelled Homs, the Observatory " + run * (size // len(run)) + "said 5"
+        )
+
+    assert_linear(_attribute_everything, make, 30_000, repeat=9)

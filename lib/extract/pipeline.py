@@ -70,6 +70,7 @@ def _version() -> str:
 
 EXTRACTOR_VERSION = _version()
 _CONTROL_EVENTS = ("takeover", "withdrawal")
+_DATELINE_LINES = 4  # sentences that may hold the dateline (headline lines included)
 _SUB_PLACE = 3  # tokens after a sub-count that hold its own place: "12 in Daraa"
 
 
@@ -171,8 +172,8 @@ class _ArticleExtractor:
         """Who says a claim its sentence credits to no one: the speaker of the sentence it
         continues (the previous one in its paragraph), of the quotation it is part of, of the
         toll the previous paragraph reported (a report goes on paragraph after paragraph; a
-        paragraph with no toll in between ends it), for an unattributed lead the speaker the
-        next paragraph names first, else the agency of the dateline."""
+        paragraph with no toll in between ends it), the agency of the dateline, else for an
+        unattributed lead the speaker the next paragraph names first."""
         sentence = self.sentences[index]
         if sentence.headline:
             return None, ""
@@ -197,11 +198,11 @@ class _ArticleExtractor:
         ):
             speaker = Speaker(last["source"], last["source_kind"], False)
             return Attribution(speaker, -1, -1, -1, last["source_text"]), "source of the report"
-        lead = self._lead_source(index)
-        if lead is not None:
-            return lead, "source named after the lead"
         dateline = self._dateline()
-        return (dateline, "agency of the dateline") if dateline is not None else (None, "")
+        if dateline is not None:
+            return dateline, "agency of the dateline"
+        lead = self._lead_source(index)
+        return (lead, "source named after the lead") if lead is not None else (None, "")
 
     def _paragraph_start(self, index: int) -> int:
         """Character start of the paragraph of sentence `index` (looked back over at most a
@@ -243,15 +244,15 @@ class _ArticleExtractor:
         return paragraph, (first if first.speaker.kind != "reporter" else None)
 
     def _dateline(self) -> Attribution | None:
-        """The agency the dateline credits, found once."""
+        """The agency the dateline credits (in one of the first body lines: a subheading may
+        come first), found once."""
         if not hasattr(self, "_dateline_credit"):
-            body = next((s for s in self.sentences if not s.headline), None)
-            span = body.span if body is not None else None
-            self._dateline_credit = (
-                dateline_credit(span, within(self.hits.aliases, span.start, span.end))
-                if span is not None
-                else None
+            body = [s for s in self.sentences[:_DATELINE_LINES] if not s.headline]
+            credits = (
+                dateline_credit(s.span, within(self.hits.aliases, s.span.start, s.span.end))
+                for s in body
             )
+            self._dateline_credit = next((c for c in credits if c is not None), None)
         return self._dateline_credit
 
     def _resolve(

@@ -27,6 +27,7 @@ from lib.extract.text import doc_text, token_lowers, token_offsets, token_texts
 _MAX_NAME = 4
 _MAX_APPOSITION = 20
 _CLAUSE_PENALTY = 8
+_MAX_NESTING = 4  # a speaker looked for behind at most 3 appositions/clauses/nouns
 _NEAREST_EACH_SIDE = 3  # attributions looked at on each side of a claim (nearest first)
 _QUOTES = frozenset({'"', "“", "”", "''", "``"})
 _NAME_JOINERS = frozenset({"al", "el", "abu", "bin", "ibn"})
@@ -112,6 +113,8 @@ class _Tables:
     official_labels: tuple[str, str]
     source_nouns: frozenset[str]
     roles: frozenset[str]  # "Abu Saeed, an activist": the role names the person's source
+    role_labels: dict[str, str]  # "Dr." -> doctor
+    honorifics: frozenset[str]  # "Mr.", "Sheikh": a person's name follows
     monitor_bases: dict[str, str]  # "a Britain-based watchdog" -> the monitor based there
     outlet_nouns: frozenset[str]  # "Reuters news agency"
     organisation_words: frozenset[str]  # "National Organization for Human Rights in Syria"
@@ -158,6 +161,8 @@ def _tables() -> _Tables:
         official_labels=tuple(rules["official_source_label"]),
         source_nouns=frozenset(rules["source_nouns"]),
         roles=frozenset(rules["roles"]),
+        role_labels=rules["role_labels"],
+        honorifics=frozenset(rules["honorifics"]),
         outlet_nouns=frozenset(rules["outlet_nouns"]),
         organisation_words=frozenset(rules["organisation_words"]),
         organisation_joiners=frozenset(rules["organisation_joiners"]),
@@ -263,6 +268,7 @@ class _Finder:
         self.alias_end = _longest(aliases, by_end=True)
         self.generic_end = _longest(generic, by_end=True) if generic else {}
         self.t = _tables()
+        self.nesting = 0  # `subject` calls in progress
 
     def __getattr__(self, name: str) -> dict[int, Hit]:
         """`alias_start` and `generic_start`, built on first use (most sentences need neither;
@@ -350,7 +356,8 @@ class _Finder:
         lowers, roles = self.lowers, self.t.roles
         for i in range(start, end):
             if lowers[i] in roles:
-                return self.t.labels.get(lowers[i], lowers[i])
+                word = lowers[i]
+                return self.t.role_labels.get(word) or self.t.labels.get(word, word)
         return None
 
     def _with_role(self, speaker: Speaker, start: int, end: int) -> Speaker:
@@ -471,7 +478,18 @@ class _Finder:
 
     # -- speaker before / after a verb --------------------------------------------------
     def subject(self, end: int, verb: str = "said") -> Attribution | None:
-        """The speaker whose mention ends at token end-1 (skipping auxiliaries/adverbs)."""
+        """The speaker whose mention ends at token end-1 (skipping auxiliaries/adverbs).
+        Looking past an apposition, a relative clause or a document noun asks again further
+        left: at most `_MAX_NESTING` times ("report report report ... said" stays linear)."""
+        if self.nesting >= _MAX_NESTING:
+            return None
+        self.nesting += 1
+        try:
+            return self._subject(end, verb)
+        finally:
+            self.nesting -= 1
+
+    def _subject(self, end: int, verb: str) -> Attribution | None:
         t, texts, lowers, first = self.t, self.texts, self.lowers, self.first
         skip = t.skip
         while end > first and (lowers[end - 1] in skip or lowers[end - 1].endswith("ly")):
@@ -497,8 +515,9 @@ class _Finder:
             return self._apposition(end - 1)
         if last in _DASHES:
             return self._dashed_clause(end - 1)
-        if lowers[end - 1] in _RELATIVES and end - 2 > first and texts[end - 2] == ",":
-            return self.subject(end - 2)  # "the United Nations, who say"
+        if lowers[end - 1] in _RELATIVES and end - 1 > first:
+            # "the United Nations, who say"; "a man who said"
+            return self.subject(end - 2 if texts[end - 2] == "," else end - 1)
         if lowers[end - 1] in t.pronouns:
             return self._pronoun(end - 1, verb)
         if lowers[end - 1] in t.documents:
@@ -547,6 +566,8 @@ class _Finder:
         words = {lowers[i] for i in range(start, end) if texts[i].istitle()}
         if start >= end or words.isdisjoint(t.organisation_words):
             return None
+        if not t.roles.isdisjoint(words) or not t.honorifics.isdisjoint(words):
+            return None  # "Head of the General Commission ... Dr. Salim Khallouf": a person
         name = self._text(start, end)
         kind = "government" if not words.isdisjoint(t.official_bodies) else "activist"
         text_start = self._extend_left(start, t.descriptors)
