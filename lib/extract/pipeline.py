@@ -197,12 +197,16 @@ class _ArticleExtractor:
             and self.sentences[index - 1].paragraph >= sentence.paragraph - 1
         ):
             speaker = Speaker(last["source"], last["source_kind"], False)
-            return Attribution(speaker, -1, -1, -1, last["source_text"]), "source of the report"
+            return Attribution(
+                speaker, -1, -1, -1, last["source_text"]
+            ), "source from the previous paragraph's report"
         dateline = self._dateline()
         if dateline is not None:
-            return dateline, "agency of the dateline"
+            return dateline, "source from the dateline"
         lead = self._lead_source(index)
-        return (lead, "source named after the lead") if lead is not None else (None, "")
+        return (
+            (lead, "source from the paragraph after the lead") if lead is not None else (None, "")
+        )
 
     def _paragraph_start(self, index: int) -> int:
         """Character start of the paragraph of sentence `index` (looked back over at most a
