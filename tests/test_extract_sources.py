@@ -269,6 +269,7 @@ def test_a_report_goes_on_across_paragraphs():
     )
     assert list(found["deaths"]) == [21, 7, 4]
     assert set(found["source"]) == {"Syrian Observatory for Human Rights"}
+    assert "source from the previous paragraph's report" in found.iloc[1].notes
 
 
 def test_a_paragraph_without_deaths_ends_the_report():
