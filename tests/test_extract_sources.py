@@ -63,6 +63,7 @@ def source_of(text: str, deaths: int, **kwargs) -> pd.Series:
         " died in Hama.",
         "The Observatory, which relies on doctors and lawyers in Syria, said 12 people died in"
         " Hama.",
+        "Omar Khaled, who heads the Syrian Observatory, said 12 people died in Hama.",
     ],
 )
 def test_the_observatory_and_its_people(text):
@@ -145,6 +146,7 @@ def test_an_organisation_missing_from_the_table_speaks_under_its_own_name():
         ("the state broadcaster", "Syrian state television", "state_media"),
         ("the opposition coalition", "Syrian National Coalition", "opposition_political"),
         ("the U.N. human-rights office", "United Nations", "un"),
+        ("U.N. human rights chief Navi Pillay", "UN human rights chief Navi Pillay", "un"),
     ],
 )
 def test_sources_of_their_own_kind(speaker, source, tag):

@@ -682,8 +682,15 @@ class _Finder:
             return None
         opener = lowers[first + 1]
         if opener in _RELATIVES or opener in t.relay:
-            # "the SOHR, which relies on activists, says"; "X, quoted by state TV, said"
-            return self.subject(first)
+            # "the SOHR, which relies on activists, says"; "X, quoted by state TV, said";
+            # "Omar Khaled, who heads the LCC, said": he speaks for it
+            head = self.subject(first)
+            if head is not None and head.speaker.person and head.speaker.kind == "activist":
+                org = self._organisation_in(first + 1, comma)
+                if org is not None:
+                    speaker = self._speaks_for(org, lowers[head.end - 1])
+                    return Attribution(speaker, head.start, head.end, -1, head.text)
+            return head
         if not t.speech.isdisjoint(lowers[first + 1 : comma]):
             return None  # a clause with its own verb, not a description of the speaker
         start = first + 2 if first + 1 < comma and lowers[first + 1] == "the" else first + 1
