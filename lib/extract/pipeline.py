@@ -48,7 +48,9 @@ from lib.extract.sources import (
     Speaker,
     SpeakerMemory,
     alias_matchers,
+    dateline_credit,
     find_attributions,
+    in_quotation,
     nearest,
     verb_matcher,
 )
@@ -76,6 +78,7 @@ def _version() -> str:
 
 EXTRACTOR_VERSION = _version()
 _CONTROL_EVENTS = ("takeover", "withdrawal")
+_DATELINE_LINES = 4  # sentences that may hold the dateline (headline lines included)
 _SUB_PLACE = 3  # tokens after a sub-count that hold its own place: "12 in Daraa"
 
 
@@ -128,19 +131,6 @@ def _hits(doc: Doc) -> _Hits:
     )
 
 
-_QUOTE_REACH = 5000  # characters of its paragraph looked back at: a paragraph-long line of
-# unended text would otherwise be re-read for each of its sentences (quadratic)
-
-
-def _in_quote(sentence: Sentence, text: str) -> bool:
-    """Inside a quotation that runs across sentences of a paragraph."""
-    reach = max(0, sentence.start - _QUOTE_REACH)
-    line_start = max(text.rfind("\n", reach, sentence.start) + 1, reach)
-    before = text[line_start : sentence.start]
-    opened = before.count('"') % 2 == 1 or before.count("“") > before.count("”")
-    return opened or sentence.text.lstrip()[:1] in ('"', "“")
-
-
 class _ArticleExtractor:
     """Claims of one article; state (speakers, paragraph context) lives here."""
 
@@ -188,10 +178,17 @@ class _ArticleExtractor:
 
     # -- context ------------------------------------------------------------------------
     def _inherited_source(self, index: int, carry: _Carry) -> tuple[Attribution | None, str]:
+        """Who says a claim its sentence credits to no one: the speaker of the sentence it
+        continues (the previous one in its paragraph), of the quotation it is part of, of the
+        toll the previous paragraph reported (a report goes on paragraph after paragraph; a
+        paragraph with no toll in between ends it), the agency of the dateline, else for an
+        unattributed lead the speaker the next paragraph names first."""
         sentence = self.sentences[index]
+        if sentence.headline:
+            return None, ""
         if carry.attribution is not None:
             return carry.attribution, "source from the previous sentence"
-        if _in_quote(sentence, self.article.text):
+        if sentence.text.lstrip()[:1] in ('"', "“") or in_quotation(self.doc, sentence.start):
             for later, atts in zip(
                 self.sentences[index + 1 :], self.attributions[index + 1 :], strict=False
             ):
@@ -199,7 +196,77 @@ class _ArticleExtractor:
                     break
                 if atts:
                     return atts[-1], "speaker of the quotation"
-        return None, ""
+        last = self._last_toll
+        if (
+            last is not None
+            and last["source_text"] is not None
+            and last["source_kind"] != "reporter"
+            and index > 0
+            and last["sentence_start"] >= self._paragraph_start(index - 1)
+            and self.sentences[index - 1].paragraph >= sentence.paragraph - 1
+        ):
+            speaker = Speaker(last["source"], last["source_kind"], False)
+            return Attribution(
+                speaker, -1, -1, -1, last["source_text"]
+            ), "source from the previous paragraph's report"
+        dateline = self._dateline()
+        if dateline is not None:
+            return dateline, "source from the dateline"
+        lead = self._lead_source(index)
+        return (
+            (lead, "source from the paragraph after the lead") if lead is not None else (None, "")
+        )
+
+    def _paragraph_start(self, index: int) -> int:
+        """Character start of the paragraph of sentence `index` (looked back over at most a
+        few sentences: the report must be in the paragraph just before)."""
+        sentence = self.sentences[index]
+        start = sentence.start
+        for earlier in self.sentences[max(0, index - 4) : index][::-1]:
+            if earlier.paragraph != sentence.paragraph:
+                break
+            start = earlier.start
+        return start
+
+    def _lead_source(self, index: int) -> Attribution | None:
+        """An unattributed lead paragraph is credited by the first sentence after it
+        ("At least four people were killed ..." / "Police officials said ...")."""
+        if not hasattr(self, "_lead_credit"):
+            self._lead_credit = self._find_lead_credit()
+        paragraph, credit = self._lead_credit
+        return credit if self.sentences[index].paragraph == paragraph else None
+
+    def _find_lead_credit(self) -> tuple[int, Attribution | None]:
+        """(the lead's paragraph, the speaker crediting it), found once."""
+        body = next((i for i, s in enumerate(self.sentences) if not s.headline), None)
+        if body is None:
+            return -1, None
+        paragraph = self.sentences[body].paragraph
+        after, tolls = body, False
+        while after < len(self.sentences) and self.sentences[after].paragraph == paragraph:
+            if self.attributions[after]:
+                return paragraph, None
+            span = self.sentences[after].span
+            tolls = tolls or bool(within(self.hits.tolls, span.start, span.end))
+            after += 1
+        if not tolls:
+            return paragraph, None  # a lead with no deaths: an overview in the outlet's voice
+        if after == len(self.sentences) or not self.attributions[after]:
+            return paragraph, None
+        first = self.attributions[after][0]
+        return paragraph, (first if first.speaker.kind != "reporter" else None)
+
+    def _dateline(self) -> Attribution | None:
+        """The agency the dateline credits (in one of the first body lines: a subheading may
+        come first), found once."""
+        if not hasattr(self, "_dateline_credit"):
+            body = [s for s in self.sentences[:_DATELINE_LINES] if not s.headline]
+            credits = (
+                dateline_credit(s.span, within(self.hits.aliases, s.span.start, s.span.end))
+                for s in body
+            )
+            self._dateline_credit = next((c for c in credits if c is not None), None)
+        return self._dateline_credit
 
     def _resolve(
         self,
