@@ -1,6 +1,6 @@
 """How far to trust the extractor: death-claim precision/recall/F1 on hand-annotated articles.
 
-`python -m lib.evaluate CORPUS_DIR [--json] [--show misses|extras|sources|all]`
+`python -m lib.evaluate CORPUS_DIR [--json] [--show misses|extras|sources|perpetrators|all]`
 
 A corpus is a folder in the format of `../shared/corpus/dev` (documented in
 docs/evaluation.md): `articles/*.txt`, `meta.jsonl` (file, published), `gold.jsonl` (one row
@@ -64,6 +64,7 @@ class Prediction:
     date: str
     source: str
     perpetrator: str
+    perpetrator_text: str | None
     qualifier: str | None
     victims: str | None
     sentence: str
@@ -91,6 +92,7 @@ class Report:
     misses: list[dict[str, Any]] = field(default_factory=list)
     extras: list[dict[str, Any]] = field(default_factory=list)
     source_misses: list[dict[str, Any]] = field(default_factory=list)
+    perpetrator_misses: list[dict[str, Any]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
 
@@ -117,6 +119,7 @@ def predictions(file: str, claims: Iterable[dict[str, Any]]) -> list[Prediction]
                 date=str(c.get("date_start") or "")[:10],
                 source=str(c.get("source") or ""),
                 perpetrator=str(c.get("perpetrator") or "unknown"),
+                perpetrator_text=c.get("perpetrator_text"),
                 qualifier=c.get("qualifier"),
                 victims=c.get("victims"),
                 sentence=str(c.get("sentence") or ""),
@@ -220,7 +223,7 @@ def score(corpus: Path) -> Report:
     field_hits: Counter[str] = Counter()
     field_total = 0
     categories: Counter[str] = Counter()
-    report_misses, source_misses = [], []
+    report_misses, source_misses, perpetrator_misses = [], [], []
     for g in gold_rows:
         file_preds = preds.get(g["file"], [])
         ok_dates = {g["date_start"], g["date_end"], meta[g["file"]]["published"]}
@@ -260,7 +263,15 @@ def score(corpus: Path) -> Report:
                 )  # fmt: skip
         if g.get("perpetrator"):
             perp_total += 1
-            perp_ok += any(p.perpetrator == g["perpetrator"] for p in hits)
+            if any(p.perpetrator == g["perpetrator"] for p in hits):
+                perp_ok += 1
+            else:
+                perpetrator_misses.append(
+                    {"file": g["file"], "deaths": g["deaths"], "want": g["perpetrator"],
+                     "want_text": g.get("perpetrator_text"),
+                     "got": sorted({(p.perpetrator, p.perpetrator_text) for p in hits},
+                                   key=str), "quote": g["quote"]}
+                )  # fmt: skip
 
     extras = [
         {"file": p.file, "deaths": p.deaths, "governorate": p.governorate,
@@ -307,6 +318,7 @@ def score(corpus: Path) -> Report:
         misses=report_misses,
         extras=extras,
         source_misses=source_misses,
+        perpetrator_misses=perpetrator_misses,
         errors=errors,
     )
 
@@ -328,6 +340,10 @@ def _print(report: Report, show: str) -> None:
         for s in report.source_misses:
             print(f"source {s['file']} {s['deaths']}: want {s['want']!r}, got {s['got']}\n"
                   f"    {s['quote']}", file=out)  # fmt: skip
+    if show in ("perpetrators", "all"):
+        for s in report.perpetrator_misses:
+            print(f"perpetrator {s['file']} {s['deaths']}: want {s['want']} "
+                  f"({s['want_text']!r}), got {s['got']}\n    {s['quote']}", file=out)  # fmt: skip
     for error in report.errors:
         print(f"error: {error}", file=out)
     for trap in report.traps_taken:
@@ -353,7 +369,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("corpus", type=Path, help="folder with articles/, meta.jsonl, gold.jsonl")
     parser.add_argument("--json", action="store_true", help="print the whole report as JSON")
-    parser.add_argument("--show", choices=("none", "misses", "extras", "sources", "all"),
+    parser.add_argument("--show", choices=("none", "misses", "extras", "sources", "perpetrators", "all"),
                         default="none", help="list the rows behind the figures")  # fmt: skip
     args = parser.parse_args(argv)
     if not (args.corpus / "meta.jsonl").exists() or not (args.corpus / "gold.jsonl").exists():

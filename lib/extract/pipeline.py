@@ -25,6 +25,7 @@ from lib.extract.dates import TimeMention, When, find_times, inferred, nearest_t
 from lib.extract.events import event_matcher, find_events
 from lib.extract.matching import Hit, find, within
 from lib.extract.numbers import find_numbers
+from lib.extract.perpetrators import perpetrator_fields
 from lib.extract.places import (
     NATIONWIDE,
     UNKNOWN,
@@ -252,7 +253,8 @@ class _ArticleExtractor:
     ) -> dict[str, Any]:
         char_start = self.char_starts[start]
         char_end = self.char_starts[end - 1] + self.char_lengths[end - 1]
-        return self._record_chars(kind, sentence, char_start, char_end, claimed, **fields)
+        blame = perpetrator_fields(self.doc, self.sentences, sentence, start, end, claimed.when.cumulative)
+        return self._record_chars(kind, sentence, char_start, char_end, claimed, **blame, **fields)
 
     def _record_chars(
         self,

@@ -1,0 +1,268 @@
+"""Who did the killing, as the claim's own source tells it: `perpetrator` and `perpetrator_text`.
+
+A side named in a sentence is the agent only where the sentence makes it one: the subject of an
+active killing or attack verb ("Syrian troops killed 20", "IS has executed 17"), the object of
+"by" or "blamed on" ("killed by Syrian security forces", "blamed on 'terrorists'"), or the
+modifier of an attack noun ("regime airstrikes", "a terrorist explosion", "gunfire from security
+forces"). A side named as victim ("12 government soldiers were killed") is not. A cause that
+names nobody ("in clashes", "a car bomb") makes the toll `unknown`.
+
+A toll takes, in this order: an agent or agentless cause right after it in its clause ("12
+killed by regime shelling", "11 killed in clashes"); the nearest one before it in its sentence;
+one after it further on; the agent of the article's last attack ("Government forces shelled the
+town. Activists said 12 died."), unless the toll is a running total or an agentless cause or a
+new event ("elsewhere") came in between; at the start of an article or after a new event, the
+agent of the next sentences (a headline takes its lead's). Nothing is inferred from outside
+knowledge: no named agent, no perpetrator.
+
+Vocabulary is data (`rules/perpetrators.json`); the state-media labels "terrorists" and
+"armed gangs" are rebels there, as the corpus rules define them. One matcher pass per document
+and one pass over its sentences: linear in the article's length.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+from lib.extract.matching import Hit, find, phrase_matcher, within
+from lib.extract.rules import load_rules
+from lib.extract.text import Sentence, doc_text, token_lowers, token_offsets
+
+UNKNOWN = "unknown"
+_AGENT = "agent:"
+_OWNED = 5  # tokens between an agentless cause and the agent that owns it after all
+_SKIPPABLE = frozenset({'"', "“", "”", "'", "‘", "’", "the", "a", "an", "'s", "’s", "``", "''"})
+
+
+class Blame(NamedTuple):
+    """One agent or agentless cause found in a sentence (absolute token indices)."""
+
+    start: int
+    end: int
+    perpetrator: str  # a class of lib.claims.PERPETRATORS; "unknown" for an agentless cause
+    text: str | None  # the words the text uses; None for an agentless cause
+    after_ok: bool  # may apply to a toll before it ("by X", "in clashes", "in X airstrikes")
+
+
+class _Sentences(NamedTuple):
+    """Per sentence (by its first token): blames found in it, and what a toll in it with no
+    blame of its own takes from the article around it."""
+
+    blames: dict[int, list[Blame]]
+    context: dict[int, Blame | None]
+
+
+@functools.cache
+def _rules() -> dict:
+    return load_rules("perpetrators")
+
+
+@functools.cache
+def _matchers() -> tuple[PhraseMatcher, PhraseMatcher]:
+    """(case-insensitive, case-sensitive) matchers over every table of the rules."""
+    rules = _rules()
+    table: dict[str, list[str]] = {f"{_AGENT}{k}": v for k, v in rules["agents"].items()}
+    for label, key in (
+        ("verb", "kill_verbs"),
+        ("by", "by_markers"),
+        ("attack_of", "after_attack_markers"),
+        ("attack", "attack_nouns"),
+        ("none", "no_agent"),
+        ("new", "new_event"),
+        ("summary", "summary"),
+        ("passive", "passive"),
+    ):
+        table[label] = rules[key]
+    exact = {f"{_AGENT}{k}": v for k, v in rules["agents_exact"].items()}
+    return phrase_matcher(table), phrase_matcher(exact, "ORTH")
+
+
+def _doc_hits(doc: Doc) -> list[Hit]:
+    """Every rule phrase of the document, in order (one pass of each matcher)."""
+    lower, exact = _matchers()
+    return sorted(find(lower, doc) + find(exact, doc))
+
+
+def blames_in(doc: Doc, start: int, end: int, hits: list[Hit]) -> list[Blame]:
+    """The agents and agentless causes of the tokens [start, end), in text order."""
+    rules = _rules()
+    lowers = token_lowers(doc)
+    by_start: dict[int, list[Hit]] = {}
+    by_end: dict[int, list[Hit]] = {}
+    for hit in hits:
+        by_start.setdefault(hit.start, []).append(hit)
+        by_end.setdefault(hit.end, []).append(hit)
+
+    def labels_at(index: int, table: dict[int, list[Hit]]) -> dict[str, Hit]:
+        return {h.label: h for h in table.get(index, ())}
+
+    def skip_forward(index: int) -> int:
+        while index < end and lowers[index] in _SKIPPABLE:
+            index += 1
+        return index
+
+    def skip_back(index: int) -> int:  # index: one past the last token looked at
+        while index > start and lowers[index - 1] in _SKIPPABLE:
+            index -= 1
+        return index
+
+    verb_window = rules["verb_window"]
+    passive_next = frozenset(rules["after_passive_verb"])
+    territory = frozenset(rules["not_agent_after"])  # "IS-held", "rebel-controlled"
+    found: list[Blame] = []
+    agent_ends: set[int] = set()
+    for hit in hits:
+        if not hit.label.startswith(_AGENT):
+            continue
+        if hit.end < end and lowers[hit.end] in territory:
+            continue
+        who = hit.label[len(_AGENT) :]
+        text = _text(doc, hit.start, hit.end)
+        before = labels_at(skip_back(hit.start), by_end)
+        after_index = skip_forward(hit.end)
+        after = labels_at(after_index, by_start)
+        if "attack" in after:  # "regime airstrikes", "terrorist explosion"
+            noun = after["attack"]
+            found.append(Blame(hit.start, noun.end, who, _text(doc, hit.start, noun.end), True))
+        elif "by" in before or (
+            "attack_of" in before and "attack" in labels_at(before["attack_of"].start, by_end)
+        ):  # "killed by security forces", "gunfire from security forces"
+            found.append(Blame(hit.start, hit.end, who, text, True))
+        elif _active_verb(hit.end, end, lowers, by_start, verb_window, passive_next):
+            found.append(Blame(hit.start, hit.end, who, text, False))
+        else:
+            continue
+        agent_ends.add(hit.end)
+    for hit in hits:
+        if hit.label == "none" and not _claimed(hit, found, agent_ends, skip_back):
+            found.append(Blame(hit.start, hit.end, UNKNOWN, None, True))
+    found.sort()
+    return found
+
+
+def _claimed(hit: Hit, found: list[Blame], agent_ends: set[int], skip_back) -> bool:
+    """An agentless cause that an agent owns after all: "a terrorist explosion", "a blast
+    carried out by terrorists", "IS claimed responsibility for the suicide bombings"."""
+    if skip_back(hit.start) in agent_ends:
+        return True
+    return any(
+        (b.after_ok and 0 <= b.start - hit.end <= _OWNED)
+        or (not b.after_ok and 0 <= hit.start - b.end <= _OWNED + 1)
+        for b in found
+    )
+
+
+def _active_verb(
+    index: int,
+    end: int,
+    lowers: list[str],
+    by_start: dict[int, list[Hit]],
+    window: int,
+    passive_next: frozenset[str],
+) -> bool:
+    """A killing or attack verb within `window` tokens after an agent, in the active voice:
+    no "were/been" before it, and not a reduced passive ("IS fighters slain in ...")."""
+    for i in range(index, min(end, index + window + 1)):
+        labels = {h.label for h in by_start.get(i, ())}
+        if "passive" in labels or lowers[i] in (".", ";", "said", "says"):
+            return False
+        verbs = [h for h in by_start.get(i, ()) if h.label == "verb"]
+        if verbs:
+            verb_end = verbs[0].end
+            return verb_end >= end or lowers[verb_end] not in passive_next
+    return False
+
+
+def _text(doc: Doc, start: int, end: int) -> str:
+    starts, lengths = token_offsets(doc)
+    return doc_text(doc)[starts[start] : starts[end - 1] + lengths[end - 1]]
+
+
+def _analyse(doc: Doc, sentences: Sequence[Sentence]) -> _Sentences:
+    """Blames per sentence and the context each sentence inherits, in two linear passes."""
+    rules = _rules()
+    hits = _doc_hits(doc)
+    blames: dict[int, list[Blame]] = {}
+    labels: dict[int, set[str]] = {}
+    for sentence in sentences:
+        span = sentence.span
+        inside = within(hits, span.start, span.end)
+        blames[span.start] = blames_in(doc, span.start, span.end, inside)
+        labels[span.start] = {h.label for h in inside}
+    # Backwards: the first agent of the next sentences (what a headline or a new event takes).
+    ahead: dict[int, Blame | None] = {}
+    upcoming: list[Blame | None] = []
+    reach = rules["lookahead_sentences"]
+    for sentence in reversed(sentences):
+        ahead[sentence.span.start] = next((b for b in upcoming[-reach:] if b is not None), None)
+        agents = [b for b in blames[sentence.span.start] if b.perpetrator != UNKNOWN]
+        upcoming.append(agents[0] if agents else None)
+        if len(upcoming) > reach:
+            upcoming.pop(0)
+    # Forwards: the last attack's agent, reset by an agentless cause, a new event or a count
+    # over the whole country (which no one attack explains).
+    context: dict[int, Blame | None] = {}
+    last: Blame | None = None
+    opened = True  # the article's start opens an event
+    for sentence in sentences:
+        key = sentence.span.start
+        if "new" in labels[key]:
+            last, opened = None, True
+        if "summary" in labels[key]:
+            last, opened = None, False
+        context[key] = last if last is not None or not opened else ahead[key]
+        if blames[key]:
+            last, opened = blames[key][-1], False
+    return _Sentences(blames, context)
+
+
+def _article(doc: Doc, sentences: Sequence[Sentence]) -> _Sentences:
+    """The analysis of an article, made once per document on its first claim."""
+    if "perpetrators" not in doc.user_data:
+        doc.user_data["perpetrators"] = _analyse(doc, sentences)
+    return doc.user_data["perpetrators"]
+
+
+def choose(blames: list[Blame], start: int, end: int, lowers: list[str]) -> Blame | None:
+    """The blame of a claim at tokens [start, end) among its sentence's: right after it in
+    its clause, else the nearest before it, else any after it that may follow a toll."""
+    rules = _rules()
+    breaks = frozenset(rules["clause_breaks"])
+    causes = frozenset(rules["cause_clause"])  # "died when security forces fired"
+    window = rules["after_window"]
+    for blame in blames:
+        if blame.start < end or blame.start - end > window:
+            continue
+        between = lowers[end : blame.start]
+        if breaks.intersection(between):
+            break
+        if blame.after_ok or causes.intersection(between):
+            return blame
+    before = [b for b in blames if b.end <= start]
+    if before:
+        return before[-1]
+    return next((b for b in blames if b.start >= end and b.after_ok), None)
+
+
+def perpetrator_fields(
+    doc: Doc,
+    sentences: Sequence[Sentence],
+    sentence: Sentence,
+    start: int,
+    end: int,
+    cumulative: bool,
+) -> dict[str, str | None]:
+    """`perpetrator` and `perpetrator_text` of the claim at tokens [start, end) of `sentence`."""
+    analysis = _article(doc, sentences)
+    key = sentence.span.start
+    blame = choose(analysis.blames.get(key, []), start, end, token_lowers(doc))
+    if blame is None and not (cumulative and _rules()["carry_blocked_by_cumulative"]):
+        blame = analysis.context.get(key)
+    if blame is None or blame.perpetrator == UNKNOWN:
+        return {"perpetrator": UNKNOWN, "perpetrator_text": None}
+    return {"perpetrator": blame.perpetrator, "perpetrator_text": blame.text}
