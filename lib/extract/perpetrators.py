@@ -31,10 +31,14 @@ from spacy.tokens import Doc
 
 from lib.extract.matching import Hit, find, phrase_matcher, within
 from lib.extract.rules import load_rules
-from lib.extract.text import Sentence, doc_text, token_lowers, token_offsets
+from lib.extract.text import Sentence, doc_text, token_lowers, token_offsets, token_texts
 
 UNKNOWN = "unknown"
 _AGENT = "agent:"
+_ATTACKER = "attacker:"  # agents by what the word means: "a suicide terrorist"
+_BLAME_REACH = 8  # tokens from "blamed" to the "on" of its agent
+_NAME_PARTS = frozenset({"-", "'s", "’s", "al", "el"})
+_VERB_STOPS = frozenset({".", ",", ";", ")", "said", "says"})  # ")": "(IS, or ISIS) have killed"
 _OWNED = 5  # tokens between an agentless cause and the agent that owns it after all
 _SKIPPABLE = frozenset({'"', "“", "”", "'", "‘", "’", "the", "a", "an", "'s", "’s", "``", "''"})
 
@@ -67,6 +71,7 @@ def _matchers() -> tuple[PhraseMatcher, PhraseMatcher]:
     """(case-insensitive, case-sensitive) matchers over every table of the rules."""
     rules = _rules()
     table: dict[str, list[str]] = {f"{_AGENT}{k}": v for k, v in rules["agents"].items()}
+    table.update({f"{_ATTACKER}{k}": v for k, v in rules["attackers"].items()})
     for label, key in (
         ("verb", "kill_verbs"),
         ("by", "by_markers"),
@@ -76,6 +81,9 @@ def _matchers() -> tuple[PhraseMatcher, PhraseMatcher]:
         ("new", "new_event"),
         ("summary", "summary"),
         ("passive", "passive"),
+        ("accuse", "accusations"),
+        ("blame", "blame_verbs"),
+        ("death", "death_words"),
     ):
         table[label] = rules[key]
     exact = {f"{_AGENT}{k}": v for k, v in rules["agents_exact"].items()}
@@ -114,24 +122,39 @@ def blames_in(doc: Doc, start: int, end: int, hits: list[Hit]) -> list[Blame]:
     verb_window = rules["verb_window"]
     passive_next = frozenset(rules["after_passive_verb"])
     territory = frozenset(rules["not_agent_after"])  # "IS-held", "rebel-controlled"
+    hyphenated = frozenset(rules["not_agent_before"])  # "anti-government protesters"
+    targets = frozenset(rules["targets_before"])
     found: list[Blame] = []
     agent_ends: set[int] = set()
     for hit in hits:
+        if hit.label.startswith(_ATTACKER):
+            who = hit.label[len(_ATTACKER) :]
+            found.append(Blame(hit.start, hit.end, who, _text(doc, hit.start, hit.end), False))
+            agent_ends.add(hit.end)
+            continue
         if not hit.label.startswith(_AGENT):
             continue
-        if hit.end < end and lowers[hit.end] in territory:
+        if (hit.end < end and lowers[hit.end] in territory) or (
+            hit.start > start and lowers[hit.start - 1] in hyphenated
+        ):
             continue
         who = hit.label[len(_AGENT) :]
         text = _text(doc, hit.start, hit.end)
-        before = labels_at(skip_back(hit.start), by_end)
-        after_index = skip_forward(hit.end)
-        after = labels_at(after_index, by_start)
+        before_index = _skip_names(doc, skip_back(hit.start), start, rules)
+        before = labels_at(before_index, by_end)
+        after = labels_at(skip_forward(hit.end), by_start)
+        # "killed by security forces", "gunfire from security forces", "blamed X on Y"
+        named_by = (
+            "by" in before
+            or ("attack_of" in before and "attack" in labels_at(before["attack_of"].start, by_end))
+            or _blamed_on(before_index, start, lowers, hits)
+        )
+        if not named_by and before_index > start and lowers[before_index - 1] in targets:
+            continue  # "air strikes against the Islamic State", "clashes with the IS group"
         if "attack" in after:  # "regime airstrikes", "terrorist explosion"
             noun = after["attack"]
             found.append(Blame(hit.start, noun.end, who, _text(doc, hit.start, noun.end), True))
-        elif "by" in before or (
-            "attack_of" in before and "attack" in labels_at(before["attack_of"].start, by_end)
-        ):  # "killed by security forces", "gunfire from security forces"
+        elif named_by:
             found.append(Blame(hit.start, hit.end, who, text, True))
         elif _active_verb(hit.end, end, lowers, by_start, verb_window, passive_next):
             found.append(Blame(hit.start, hit.end, who, text, False))
@@ -157,6 +180,22 @@ def _claimed(hit: Hit, found: list[Blame], agent_ends: set[int], skip_back) -> b
     )
 
 
+def _skip_names(doc: Doc, index: int, start: int, rules: dict) -> int:
+    """Back over a name before an agent ("by President Bashar al-Assad's regime")."""
+    texts = token_texts(doc)
+    lowest = max(start, index - rules["name_tokens_before_agent"])
+    while index > lowest and (texts[index - 1][:1].isupper() or texts[index - 1] in _NAME_PARTS):
+        index -= 1
+    return index
+
+
+def _blamed_on(index: int, start: int, lowers: list[str], hits: list[Hit]) -> bool:
+    """'blamed the violence on Y': "on" right before the agent, a blame verb shortly before."""
+    if index <= start or lowers[index - 1] != "on":
+        return False
+    return any(h.label == "blame" and index - _BLAME_REACH <= h.start < index for h in hits)
+
+
 def _active_verb(
     index: int,
     end: int,
@@ -167,10 +206,18 @@ def _active_verb(
 ) -> bool:
     """A killing or attack verb within `window` tokens after an agent, in the active voice:
     no "were/been" before it, and not a reduced passive ("IS fighters slain in ...")."""
+    passive = False
     for i in range(index, min(end, index + window + 1)):
         labels = {h.label for h in by_start.get(i, ())}
-        if "passive" in labels or lowers[i] in (".", ";", "said", "says"):
+        if "accuse" in labels:  # "the air force was accused of killing"
+            return True
+        if lowers[i] in _VERB_STOPS:
             return False
+        if "passive" in labels:
+            passive = True
+            continue
+        if passive:
+            continue
         verbs = [h for h in by_start.get(i, ()) if h.label == "verb"]
         if verbs:
             verb_end = verbs[0].end
@@ -216,8 +263,10 @@ def _analyse(doc: Doc, sentences: Sequence[Sentence]) -> _Sentences:
         if "summary" in labels[key]:
             last, opened = None, False
         context[key] = last if last is not None or not opened else ahead[key]
-        if blames[key]:
-            last, opened = blames[key][-1], False
+        # an agentless cause resets only where people died of it ("fighting" alone does not)
+        kept = [b for b in blames[key] if b.perpetrator != UNKNOWN or "death" in labels[key]]
+        if kept:
+            last, opened = kept[-1], False
     return _Sentences(blames, context)
 
 
