@@ -35,11 +35,14 @@ from lib.extract.text import Sentence, doc_text, token_lowers, token_offsets, to
 
 UNKNOWN = "unknown"
 _AGENT = "agent:"
+_ARMED_GROUP = "armed_group"  # "the militants": resolved against the side last named
+_GROUP_SIDES = frozenset({"rebels", "islamic_state"})
 _ATTACKER = "attacker:"  # agents by what the word means: "a suicide terrorist"
 _BLAME_REACH = 8  # tokens from "blamed" to the "on" of its agent
 _NAME_PARTS = frozenset({"-", "'s", "’s", "al", "el"})
 _VERB_STOPS = frozenset({".", ",", ";", ")", "said", "says"})  # ")": "(IS, or ISIS) have killed"
-_OWNED = 5  # tokens between an agentless cause and the agent that owns it after all
+_OWNED = 6  # tokens from an agent to the cause it claims ("IS claimed responsibility for")
+_OWNED_AFTER = 12  # tokens from a cause to the "by" agent of its clause
 _SKIPPABLE = frozenset({'"', "“", "”", "'", "‘", "’", "the", "a", "an", "'s", "’s", "``", "''"})
 
 
@@ -72,6 +75,7 @@ def _matchers() -> tuple[PhraseMatcher, PhraseMatcher]:
     rules = _rules()
     table: dict[str, list[str]] = {f"{_AGENT}{k}": v for k, v in rules["agents"].items()}
     table.update({f"{_ATTACKER}{k}": v for k, v in rules["attackers"].items()})
+    table[f"{_AGENT}{_ARMED_GROUP}"] = rules["armed_groups"]
     for label, key in (
         ("verb", "kill_verbs"),
         ("by", "by_markers"),
@@ -161,23 +165,34 @@ def blames_in(doc: Doc, start: int, end: int, hits: list[Hit]) -> list[Blame]:
         else:
             continue
         agent_ends.add(hit.end)
+    breaks = frozenset(rules["clause_breaks"])
     for hit in hits:
-        if hit.label == "none" and not _claimed(hit, found, agent_ends, skip_back):
+        if hit.label == "none" and not _claimed(hit, found, agent_ends, skip_back, lowers, breaks):
             found.append(Blame(hit.start, hit.end, UNKNOWN, None, True))
     found.sort()
     return found
 
 
-def _claimed(hit: Hit, found: list[Blame], agent_ends: set[int], skip_back) -> bool:
+def _claimed(
+    hit: Hit,
+    found: list[Blame],
+    agent_ends: set[int],
+    skip_back,
+    lowers: list[str],
+    breaks: frozenset[str],
+) -> bool:
     """An agentless cause that an agent owns after all: "a terrorist explosion", "a blast
-    carried out by terrorists", "IS claimed responsibility for the suicide bombings"."""
+    carried out by terrorists", "an attack that state TV blamed on terrorists" (the same
+    clause), "IS claimed responsibility for the suicide bombings"."""
     if skip_back(hit.start) in agent_ends:
         return True
-    return any(
-        (b.after_ok and 0 <= b.start - hit.end <= _OWNED)
-        or (not b.after_ok and 0 <= hit.start - b.end <= _OWNED + 1)
-        for b in found
-    )
+    for b in found:
+        if b.after_ok and 0 <= b.start - hit.end <= _OWNED_AFTER:
+            if not breaks.intersection(lowers[hit.end : b.start]):
+                return True
+        elif not b.after_ok and 0 <= hit.start - b.end <= _OWNED:
+            return True
+    return False
 
 
 def _skip_names(doc: Doc, index: int, start: int, rules: dict) -> int:
@@ -211,8 +226,8 @@ def _active_verb(
         labels = {h.label for h in by_start.get(i, ())}
         if "accuse" in labels:  # "the air force was accused of killing"
             return True
-        if lowers[i] in _VERB_STOPS:
-            return False
+        if lowers[i] in _VERB_STOPS or any(label.startswith(_AGENT) for label in labels):
+            return False  # another agent is the verb's subject: "X claimed terrorists killed"
         if "passive" in labels:
             passive = True
             continue
@@ -241,6 +256,7 @@ def _analyse(doc: Doc, sentences: Sequence[Sentence]) -> _Sentences:
         inside = within(hits, span.start, span.end)
         blames[span.start] = blames_in(doc, span.start, span.end, inside)
         labels[span.start] = {h.label for h in inside}
+    _resolve_armed_groups(sentences, blames)
     # Backwards: the first agent of the next sentences (what a headline or a new event takes).
     ahead: dict[int, Blame | None] = {}
     upcoming: list[Blame | None] = []
@@ -266,8 +282,23 @@ def _analyse(doc: Doc, sentences: Sequence[Sentence]) -> _Sentences:
         # an agentless cause resets only where people died of it ("fighting" alone does not)
         kept = [b for b in blames[key] if b.perpetrator != UNKNOWN or "death" in labels[key]]
         if kept:
-            last, opened = kept[-1], False
+            last = kept[-1]
+        if kept or ("death" in labels[key] and not sentence.headline):
+            opened = False  # the event is told: what follows without an agent has none
     return _Sentences(blames, context)
+
+
+def _resolve_armed_groups(sentences: Sequence[Sentence], blames: dict[int, list[Blame]]) -> None:
+    """'The militants', 'the jihadists': the armed group last named as an agent (IS, rebels),
+    else rebels; in place, in text order."""
+    side = "rebels"
+    for sentence in sentences:
+        found = blames[sentence.span.start]
+        for i, blame in enumerate(found):
+            if blame.perpetrator == _ARMED_GROUP:
+                found[i] = blame._replace(perpetrator=side)
+            elif blame.perpetrator in _GROUP_SIDES:
+                side = blame.perpetrator
 
 
 def _article(doc: Doc, sentences: Sequence[Sentence]) -> _Sentences:
