@@ -369,8 +369,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("corpus", type=Path, help="folder with articles/, meta.jsonl, gold.jsonl")
     parser.add_argument("--json", action="store_true", help="print the whole report as JSON")
-    parser.add_argument("--show", choices=("none", "misses", "extras", "sources", "perpetrators", "all"),
-                        default="none", help="list the rows behind the figures")  # fmt: skip
+    shows = ("none", "misses", "extras", "sources", "perpetrators", "all")
+    parser.add_argument("--show", choices=shows, default="none",
+                        help="list the rows behind the figures")  # fmt: skip
     args = parser.parse_args(argv)
     if not (args.corpus / "meta.jsonl").exists() or not (args.corpus / "gold.jsonl").exists():
         print(f"{args.corpus}: not a corpus folder (needs meta.jsonl and gold.jsonl)",

@@ -12,6 +12,8 @@ Semantics (documented in docs/analytics.md):
 - sources, source kinds, claim types: exact membership.
 - event types restrict event claims only; death tolls and statements pass through (add
   claim_types={"event"} to see events alone).
+- alleged perpetrators restrict death tolls and events (the claims that blame someone; a null
+  perpetrator, as in a store not yet re-extracted, counts as "unknown"); statements pass.
 An empty set or None means "no restriction".
 """
 
@@ -25,11 +27,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from lib.claims import CLAIM_TYPES, EVENT_TYPES, GOVERNORATE_CODES, SOURCE_KINDS
+from lib.claims import CLAIM_TYPES, EVENT_TYPES, GOVERNORATE_CODES, PERPETRATORS, SOURCE_KINDS
 from lib.series import CodedClaims
 
 # URL query keys, in the order they are written.
-QUERY_KEYS = ("province", "start", "end", "source", "kind", "type", "event")
+QUERY_KEYS = ("province", "start", "end", "source", "kind", "type", "event", "perpetrator")
 # Set-valued field -> (query key, allowed values or None for free text).
 _SET_FIELDS: dict[str, tuple[str, tuple[str, ...] | None]] = {
     "governorates": ("province", GOVERNORATE_CODES),
@@ -37,6 +39,7 @@ _SET_FIELDS: dict[str, tuple[str, tuple[str, ...] | None]] = {
     "source_kinds": ("kind", SOURCE_KINDS),
     "claim_types": ("type", CLAIM_TYPES),
     "event_types": ("event", EVENT_TYPES),
+    "perpetrators": ("perpetrator", PERPETRATORS),
 }
 
 
@@ -96,6 +99,7 @@ class ClaimFilter:
     source_kinds: frozenset[str] = field(default_factory=frozenset)
     claim_types: frozenset[str] = field(default_factory=frozenset)
     event_types: frozenset[str] = field(default_factory=frozenset)
+    perpetrators: frozenset[str] = field(default_factory=frozenset)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "start", _as_date(self.start))
@@ -153,6 +157,12 @@ class ClaimFilter:
         if self.event_types:
             is_event = columns.isin("claim_type", {"event"})
             keep &= ~is_event | columns.isin("event_type", self.event_types)
+        if self.perpetrators:
+            blames = columns.isin("claim_type", {"death_toll", "event"})
+            named = columns.isin("perpetrator", self.perpetrators)
+            if "unknown" in self.perpetrators:
+                named |= ~columns.isin("perpetrator", PERPETRATORS)
+            keep &= ~blames | named
         return keep
 
     def to_query_params(self) -> dict[str, list[str]]:

@@ -13,6 +13,7 @@ from lib.claims import (
     DATE_PRECISIONS,
     EVENT_TYPES,
     GOVERNORATE_CODES,
+    PERPETRATORS,
     QUALIFIERS,
     SOURCE_KINDS,
     VICTIMS,
@@ -46,6 +47,7 @@ EDITOR_CONFIG = {
     "date_end": st.column_config.DateColumn(format="YYYY-MM-DD"),
     "date_precision": st.column_config.SelectboxColumn(options=DATE_PRECISIONS),
     "event_type": st.column_config.SelectboxColumn(options=EVENT_TYPES),
+    "perpetrator": st.column_config.SelectboxColumn("alleged perpetrator", options=PERPETRATORS),
     REJECTED: st.column_config.CheckboxColumn("reject", help="not a real claim"),
 }
 

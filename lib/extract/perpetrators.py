@@ -22,6 +22,7 @@ and one pass over its sentences: linear in the article's length.
 
 from __future__ import annotations
 
+import bisect
 import functools
 from collections.abc import Sequence
 from typing import NamedTuple
@@ -42,7 +43,9 @@ _BLAME_REACH = 8  # tokens from "blamed" to the "on" of its agent
 _NAME_PARTS = frozenset({"-", "'s", "’s", "al", "el"})
 _VERB_STOPS = frozenset({".", ",", ";", ")", "said", "says"})  # ")": "(IS, or ISIS) have killed"
 _OWNED = 6  # tokens from an agent to the cause it claims ("IS claimed responsibility for")
+_LONGEST = 12  # tokens of the longest rule phrase, at most
 _OWNED_AFTER = 12  # tokens from a cause to the "by" agent of its clause
+_SKIP = 3  # quotes and articles skipped between an agent and its marker: 'by "the terrorists'
 _SKIPPABLE = frozenset({'"', "“", "”", "'", "‘", "’", "the", "a", "an", "'s", "’s", "``", "''"})
 
 
@@ -56,11 +59,27 @@ class Blame(NamedTuple):
     after_ok: bool  # may apply to a toll before it ("by X", "in clashes", "in X airstrikes")
 
 
+class _Found(NamedTuple):
+    """A sentence's blames in text order, their first tokens (to bisect) and, per position, the
+    index of the first blame from there on that may follow a toll (len(blames) if none)."""
+
+    blames: list[Blame]
+    starts: list[int]
+    next_after: list[int]
+
+
+def _found(blames: list[Blame]) -> _Found:
+    next_after = [len(blames)] * (len(blames) + 1)
+    for i in range(len(blames) - 1, -1, -1):
+        next_after[i] = i if blames[i].after_ok else next_after[i + 1]
+    return _Found(blames, [b.start for b in blames], next_after)
+
+
 class _Sentences(NamedTuple):
     """Per sentence (by its first token): blames found in it, and what a toll in it with no
     blame of its own takes from the article around it."""
 
-    blames: dict[int, list[Blame]]
+    blames: dict[int, _Found]
     context: dict[int, Blame | None]
 
 
@@ -97,7 +116,15 @@ def _matchers() -> tuple[PhraseMatcher, PhraseMatcher]:
 def _doc_hits(doc: Doc) -> list[Hit]:
     """Every rule phrase of the document, in order (one pass of each matcher)."""
     lower, exact = _matchers()
-    return sorted(find(lower, doc) + find(exact, doc))
+    hits = sorted(find(lower, doc) + find(exact, doc), key=lambda h: (h.start, -h.end))
+    kept, reach = [], -1  # an agent inside a longer one ("militants" in "IS militants") goes
+    for hit in hits:
+        if hit.label.startswith(_AGENT):
+            if hit.end <= reach:
+                continue
+            reach = hit.end
+        kept.append(hit)
+    return sorted(kept)
 
 
 def blames_in(doc: Doc, start: int, end: int, hits: list[Hit]) -> list[Blame]:
@@ -114,12 +141,14 @@ def blames_in(doc: Doc, start: int, end: int, hits: list[Hit]) -> list[Blame]:
         return {h.label: h for h in table.get(index, ())}
 
     def skip_forward(index: int) -> int:
-        while index < end and lowers[index] in _SKIPPABLE:
+        last = min(end, index + _SKIP)
+        while index < last and lowers[index] in _SKIPPABLE:
             index += 1
         return index
 
     def skip_back(index: int) -> int:  # index: one past the last token looked at
-        while index > start and lowers[index - 1] in _SKIPPABLE:
+        first = max(start, index - _SKIP)
+        while index > first and lowers[index - 1] in _SKIPPABLE:
             index -= 1
         return index
 
@@ -166,8 +195,9 @@ def blames_in(doc: Doc, start: int, end: int, hits: list[Hit]) -> list[Blame]:
             continue
         agent_ends.add(hit.end)
     breaks = frozenset(rules["clause_breaks"])
+    agents = _found(found)
     for hit in hits:
-        if hit.label == "none" and not _claimed(hit, found, agent_ends, skip_back, lowers, breaks):
+        if hit.label == "none" and not _claimed(hit, agents, agent_ends, skip_back, lowers, breaks):
             found.append(Blame(hit.start, hit.end, UNKNOWN, None, True))
     found.sort()
     return found
@@ -175,7 +205,7 @@ def blames_in(doc: Doc, start: int, end: int, hits: list[Hit]) -> list[Blame]:
 
 def _claimed(
     hit: Hit,
-    found: list[Blame],
+    found: _Found,
     agent_ends: set[int],
     skip_back,
     lowers: list[str],
@@ -186,12 +216,15 @@ def _claimed(
     clause), "IS claimed responsibility for the suicide bombings"."""
     if skip_back(hit.start) in agent_ends:
         return True
-    for b in found:
+    low = bisect.bisect_left(found.starts, hit.start - _OWNED - _LONGEST)
+    high = bisect.bisect_right(found.starts, hit.end + _OWNED_AFTER)
+    for b in found.blames[low:high]:
         if b.after_ok and 0 <= b.start - hit.end <= _OWNED_AFTER:
             if not breaks.intersection(lowers[hit.end : b.start]):
                 return True
-        elif not b.after_ok and 0 <= hit.start - b.end <= _OWNED:
-            return True
+        elif 0 <= hit.start - b.end <= _OWNED:
+            if not breaks.intersection(lowers[b.end : hit.start]):
+                return True
     return False
 
 
@@ -208,7 +241,7 @@ def _blamed_on(index: int, start: int, lowers: list[str], hits: list[Hit]) -> bo
     """'blamed the violence on Y': "on" right before the agent, a blame verb shortly before."""
     if index <= start or lowers[index - 1] != "on":
         return False
-    return any(h.label == "blame" and index - _BLAME_REACH <= h.start < index for h in hits)
+    return any(h.label == "blame" for h in within(hits, index - _BLAME_REACH, index))
 
 
 def _active_verb(
@@ -285,7 +318,7 @@ def _analyse(doc: Doc, sentences: Sequence[Sentence]) -> _Sentences:
             last = kept[-1]
         if kept or ("death" in labels[key] and not sentence.headline):
             opened = False  # the event is told: what follows without an agent has none
-    return _Sentences(blames, context)
+    return _Sentences({key: _found(found) for key, found in blames.items()}, context)
 
 
 def _resolve_armed_groups(sentences: Sequence[Sentence], blames: dict[int, list[Blame]]) -> None:
@@ -308,25 +341,33 @@ def _article(doc: Doc, sentences: Sequence[Sentence]) -> _Sentences:
     return doc.user_data["perpetrators"]
 
 
-def choose(blames: list[Blame], start: int, end: int, lowers: list[str]) -> Blame | None:
-    """The blame of a claim at tokens [start, end) among its sentence's: right after it in
-    its clause, else the nearest before it, else any after it that may follow a toll."""
+_NOTHING = _Found([], [], [0])
+
+
+def choose(found: _Found, start: int, end: int, lowers: list[str]) -> Blame | None:
+    """The blame of a claim at tokens [start, end) among its sentence's: the first after its
+    start in its clause, else the nearest before it, else any after it that may follow a toll.
+    Bisection, so a sentence with many claims and agents costs no more than linear."""
     rules = _rules()
     breaks = frozenset(rules["clause_breaks"])
     causes = frozenset(rules["cause_clause"])  # "died when security forces fired"
-    window = rules["after_window"]
-    for blame in blames:
-        if blame.start < end or blame.start - end > window:
-            continue
-        between = lowers[end : blame.start]
+    blames, starts = found.blames, found.starts
+    # From the claim's first token: a toll's span may run on past its own agent ("four
+    # soldiers shot by rebels and five civilians killed" is one span for the four).
+    first_after = bisect.bisect_left(starts, start)
+    for blame in blames[first_after : bisect.bisect_right(starts, end + rules["after_window"])]:
+        between = lowers[start : blame.start]
         if breaks.intersection(between):
             break
         if blame.after_ok or causes.intersection(between):
             return blame
-    before = [b for b in blames if b.end <= start]
-    if before:
-        return before[-1]
-    return next((b for b in blames if b.start >= end and b.after_ok), None)
+    index = bisect.bisect_right(starts, start) - 1
+    while index >= 0 and blames[index].end > start and start - blames[index].start < _LONGEST:
+        index -= 1  # a blame overlapping the claim is not before it
+    if index >= 0 and blames[index].end <= start:
+        return blames[index]
+    later = found.next_after[first_after]
+    return blames[later] if later < len(blames) else None
 
 
 def perpetrator_fields(
@@ -340,7 +381,7 @@ def perpetrator_fields(
     """`perpetrator` and `perpetrator_text` of the claim at tokens [start, end) of `sentence`."""
     analysis = _article(doc, sentences)
     key = sentence.span.start
-    blame = choose(analysis.blames.get(key, []), start, end, token_lowers(doc))
+    blame = choose(analysis.blames.get(key, _NOTHING), start, end, token_lowers(doc))
     if blame is None and not (cumulative and _rules()["carry_blocked_by_cumulative"]):
         blame = analysis.context.get(key)
     if blame is None or blame.perpetrator == UNKNOWN:

@@ -253,7 +253,8 @@ class _ArticleExtractor:
     ) -> dict[str, Any]:
         char_start = self.char_starts[start]
         char_end = self.char_starts[end - 1] + self.char_lengths[end - 1]
-        blame = perpetrator_fields(self.doc, self.sentences, sentence, start, end, claimed.when.cumulative)
+        cumulative = claimed.when.cumulative
+        blame = perpetrator_fields(self.doc, self.sentences, sentence, start, end, cumulative)
         return self._record_chars(kind, sentence, char_start, char_end, claimed, **blame, **fields)
 
     def _record_chars(
