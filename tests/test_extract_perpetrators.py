@@ -127,8 +127,8 @@ def test_a_headline_takes_the_agent_of_its_lead():
 
 
 def test_a_running_total_takes_no_agent_from_the_sentences_before():
-    text = ("Syrian troops shelled Homs on Monday, killing 8 people. "
-            "More than 70,000 people have been killed since the uprising began in March 2011.")  # fmt: skip
+    text = ("Syrian troops shelled Homs on Monday, killing 8 people. More than 70,000 "
+            "people have been killed since the uprising began in March 2011.")  # fmt: skip
     assert blame(text, 8)[0] == "government"
     assert blame(text, 70000)[0] == "unknown"
 

@@ -222,9 +222,10 @@ def _claimed(
         if b.after_ok and 0 <= b.start - hit.end <= _OWNED_AFTER:
             if not breaks.intersection(lowers[hit.end : b.start]):
                 return True
-        elif 0 <= hit.start - b.end <= _OWNED:
-            if not breaks.intersection(lowers[b.end : hit.start]):
-                return True
+        elif 0 <= hit.start - b.end <= _OWNED and not breaks.intersection(
+            lowers[b.end : hit.start]
+        ):
+            return True
     return False
 
 
