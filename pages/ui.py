@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from lib import charts, export
-from lib.claims import CLAIM_TYPES, EVENT_TYPES, SOURCE_KINDS
+from lib.claims import CLAIM_TYPES, EVENT_TYPES, PERPETRATORS, SOURCE_KINDS
 from lib.filters import ClaimFilter
 from lib.geography import GOVERNORATES
 from lib.series import CodedClaims
@@ -29,6 +29,7 @@ WIDGETS = {
     "kind": "f_kind",
     "type": "f_type",
     "event": "f_event",
+    "perpetrator": "f_perpetrator",
 }
 DATES = "f_dates"
 IMAGE_FORMAT = "f_image_format"
@@ -186,6 +187,7 @@ def _init_from_url(span: tuple[dt.date, dt.date]) -> None:
         (WIDGETS["kind"], url.source_kinds),
         (WIDGETS["type"], url.claim_types),
         (WIDGETS["event"], url.event_types),
+        (WIDGETS["perpetrator"], url.perpetrators),
     ):
         st.session_state.setdefault(state_key, sorted(values))
     start = url.start or span[0]
@@ -255,6 +257,15 @@ def sidebar_filter() -> ClaimFilter:
             format_func=_humanise,
             key=WIDGETS["event"],
             placeholder="All event types",
+        )
+        st.multiselect(
+            "Alleged perpetrators",
+            PERPETRATORS,
+            format_func=_humanise,
+            key=WIDGETS["perpetrator"],
+            placeholder="Anyone (as each source tells it)",
+            help="Who did the killing according to the claim's own source; narrows death "
+            "tolls and events. Unknown: the source names no one.",
         )
         st.button("Reset filters", on_click=reset_filters, icon=":material/restart_alt:")
         st.caption("The address bar keeps these filters: copy the link to share this view.")
