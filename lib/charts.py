@@ -687,6 +687,8 @@ def claims_table(claims: pd.DataFrame) -> pd.DataFrame:
             "victims": claims["victims"].to_numpy(),
             "cumulative": claims["cumulative"].to_numpy(),
             "event_type": claims["event_type"].to_numpy(),
+            "perpetrator": claims["perpetrator"].to_numpy(),
+            "perpetrator_text": claims["perpetrator_text"].to_numpy(),
             "topic": claims["topic"].to_numpy(),
             "published": [_day(r["published"], None) for r in records],
             "corrected": claims["corrected"].to_numpy(),

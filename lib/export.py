@@ -143,6 +143,7 @@ def _parser() -> argparse.ArgumentParser:
         ("kind", "source kind, e.g. activist (repeatable)"),
         ("type", "claim type: death_toll, event, statement (repeatable)"),
         ("event", "event type, e.g. shelling (repeatable)"),
+        ("perpetrator", "alleged perpetrator, e.g. government, unknown (repeatable)"),
     ):
         parser.add_argument(f"--{key}", action="append", default=[], help=help_text)
     return parser

@@ -141,3 +141,12 @@ def test_an_older_store_gains_the_columns_and_loses_nothing(tmp_path):
     refreshed = reopened.claims()
     assert set(refreshed["perpetrator"].dropna()) >= {"government", "rebels"}
     assert refreshed.set_index("claim_id").loc[first, "deaths"] == 33
+
+
+def test_exports_carry_the_perpetrator(claims):
+    from lib.charts import claims_table
+
+    table = claims_table(claims.assign(corrected=False))
+    tolls = table[table["claim_type"] == "death_toll"]
+    assert sorted(tolls["perpetrator"]) == ["government", "rebels"]
+    assert "armed terrorist groups" in set(tolls["perpetrator_text"])

@@ -39,6 +39,7 @@ _AGENT = "agent:"
 _ARMED_GROUP = "armed_group"  # "the militants": resolved against the side last named
 _GROUP_SIDES = frozenset({"rebels", "islamic_state"})
 _ATTACKER = "attacker:"  # agents by what the word means: "a suicide terrorist"
+_LETHAL = frozenset({"verb", "attack", "death", "none"})  # labels of words about killing
 _BLAME_REACH = 8  # tokens from "blamed" to the "on" of its agent
 _NAME_PARTS = frozenset({"-", "'s", "’s", "al", "el"})
 _VERB_STOPS = frozenset({".", ",", ";", ")", "said", "says"})  # ")": "(IS, or ISIS) have killed"
@@ -97,7 +98,10 @@ def _matchers() -> tuple[PhraseMatcher, PhraseMatcher]:
     table[f"{_AGENT}{_ARMED_GROUP}"] = rules["armed_groups"]
     for label, key in (
         ("verb", "kill_verbs"),
+        ("control", "control_verbs"),
         ("by", "by_markers"),
+        ("blame_by", "blame_markers"),
+        ("running", "running_total"),
         ("attack_of", "after_attack_markers"),
         ("attack", "attack_nouns"),
         ("none", "no_agent"),
@@ -178,7 +182,8 @@ def blames_in(doc: Doc, start: int, end: int, hits: list[Hit]) -> list[Blame]:
         after = labels_at(skip_forward(hit.end), by_start)
         # "killed by security forces", "gunfire from security forces", "blamed X on Y"
         named_by = (
-            "by" in before
+            "blame_by" in before
+            or ("by" in before and _lethal_before(before["by"].start, start, lowers, hits))
             or ("attack_of" in before and "attack" in labels_at(before["attack_of"].start, by_end))
             or _blamed_on(before_index, start, lowers, hits)
         )
@@ -238,6 +243,17 @@ def _skip_names(doc: Doc, index: int, start: int, rules: dict) -> int:
     return index
 
 
+def _lethal_before(index: int, start: int, lowers: list[str], hits: list[Hit]) -> bool:
+    """A killing word shortly before a "by" ("killed on Thursday by", "attacks by"), in its
+    clause: "a town seized by rebels" names who took it, not who killed."""
+    rules = _rules()
+    breaks = frozenset(rules["clause_breaks"])
+    for hit in within(hits, max(start, index - rules["by_reach"]), index):
+        if hit.label in _LETHAL and not breaks.intersection(lowers[hit.end : index]):
+            return True
+    return False
+
+
 def _blamed_on(index: int, start: int, lowers: list[str], hits: list[Hit]) -> bool:
     """'blamed the violence on Y': "on" right before the agent, a blame verb shortly before."""
     if index <= start or lowers[index - 1] != "on":
@@ -267,7 +283,7 @@ def _active_verb(
             continue
         if passive:
             continue
-        verbs = [h for h in by_start.get(i, ()) if h.label == "verb"]
+        verbs = [h for h in by_start.get(i, ()) if h.label in ("verb", "control")]
         if verbs:
             verb_end = verbs[0].end
             return verb_end >= end or lowers[verb_end] not in passive_next
@@ -313,8 +329,16 @@ def _analyse(doc: Doc, sentences: Sequence[Sentence]) -> _Sentences:
         if "summary" in labels[key]:
             last, opened = None, False
         context[key] = last if last is not None or not opened else ahead[key]
-        # an agentless cause resets only where people died of it ("fighting" alone does not)
-        kept = [b for b in blames[key] if b.perpetrator != UNKNOWN or "death" in labels[key]]
+        if "running" in labels[key]:
+            context[key] = None  # a running total is no one attack's toll
+        # Only a sentence about killing moves the carry ("rebels seized the airport" does
+        # not), and an agentless cause only where people died of it.
+        lethal = not _LETHAL.isdisjoint(labels[key])
+        kept = [
+            b
+            for b in blames[key]
+            if (b.perpetrator != UNKNOWN and lethal) or "death" in labels[key]
+        ]
         if kept:
             last = kept[-1]
         if kept or ("death" in labels[key] and not sentence.headline):
