@@ -39,11 +39,15 @@ _AGENT = "agent:"
 _ARMED_GROUP = "armed_group"  # "the militants": resolved against the side last named
 _GROUP_SIDES = frozenset({"rebels", "islamic_state"})
 _ATTACKER = "attacker:"  # agents by what the word means: "a suicide terrorist"
-_LETHAL = frozenset({"verb", "attack", "death", "none"})  # labels of words about killing
+_LETHAL = frozenset({"verb", "attack", "death", "none", "explosion"})
+_VERBS = frozenset(
+    {"verb", "control", "explosion"}
+)  # labels of verbs whose subject acts  # labels of words about killing
 _BLAME_REACH = 8  # tokens from "blamed" to the "on" of its agent
 _NAME_PARTS = frozenset({"-", "'s", "’s", "al", "el"})
 _VERB_STOPS = frozenset({".", ",", ";", ")", "said", "says"})  # ")": "(IS, or ISIS) have killed"
 _OWNED = 6  # tokens from an agent to the cause it claims ("IS claimed responsibility for")
+_CLAUSE = 40  # tokens: an agent farther back is not in a running total's clause
 _LONGEST = 12  # tokens of the longest rule phrase, at most
 _OWNED_AFTER = 12  # tokens from a cause to the "by" agent of its clause
 _SKIP = 3  # quotes and articles skipped between an agent and its marker: 'by "the terrorists'
@@ -82,6 +86,7 @@ class _Sentences(NamedTuple):
 
     blames: dict[int, _Found]
     context: dict[int, Blame | None]
+    running: frozenset[int]  # sentences that give a running total ("since March 2011")
 
 
 @functools.cache
@@ -99,6 +104,7 @@ def _matchers() -> tuple[PhraseMatcher, PhraseMatcher]:
     for label, key in (
         ("verb", "kill_verbs"),
         ("control", "control_verbs"),
+        ("explosion", "explosion_verbs"),
         ("by", "by_markers"),
         ("blame_by", "blame_markers"),
         ("running", "running_total"),
@@ -283,7 +289,7 @@ def _active_verb(
             continue
         if passive:
             continue
-        verbs = [h for h in by_start.get(i, ()) if h.label in ("verb", "control")]
+        verbs = [h for h in by_start.get(i, ()) if h.label in _VERBS]
         if verbs:
             verb_end = verbs[0].end
             return verb_end >= end or lowers[verb_end] not in passive_next
@@ -312,7 +318,7 @@ def _analyse(doc: Doc, sentences: Sequence[Sentence]) -> _Sentences:
     upcoming: list[Blame | None] = []
     reach = rules["lookahead_sentences"]
     for sentence in reversed(sentences):
-        ahead[sentence.span.start] = next((b for b in upcoming[-reach:] if b is not None), None)
+        ahead[sentence.span.start] = next((b for b in reversed(upcoming) if b is not None), None)
         agents = [b for b in blames[sentence.span.start] if b.perpetrator != UNKNOWN]
         upcoming.append(agents[0] if agents else None)
         if len(upcoming) > reach:
@@ -324,26 +330,26 @@ def _analyse(doc: Doc, sentences: Sequence[Sentence]) -> _Sentences:
     opened = True  # the article's start opens an event
     for sentence in sentences:
         key = sentence.span.start
-        if "new" in labels[key]:
-            last, opened = None, True
         if "summary" in labels[key]:
             last, opened = None, False
-        context[key] = last if last is not None or not opened else ahead[key]
-        if "running" in labels[key]:
-            context[key] = None  # a running total is no one attack's toll
+        if "new" in labels[key]:  # "Elsewhere, ...": the next sentences tell, not the last
+            context[key] = ahead[key]
+        elif "summary" in labels[key] or "running" in labels[key]:
+            context[key] = None  # a running total or a country's count is no one attack's
+        else:
+            context[key] = last if last is not None or not opened else ahead[key]
         # Only a sentence about killing moves the carry ("rebels seized the airport" does
-        # not), and an agentless cause only where people died of it.
+        # not), and an agentless cause only where it killed ("fighting" alone does not).
         lethal = not _LETHAL.isdisjoint(labels[key])
-        kept = [
-            b
-            for b in blames[key]
-            if (b.perpetrator != UNKNOWN and lethal) or "death" in labels[key]
-        ]
-        if kept:
-            last = kept[-1]
+        died = "death" in labels[key] or "explosion" in labels[key]  # "two car bombs exploded"
+        kept = [b for b in blames[key] if (b.perpetrator != UNKNOWN and lethal) or died]
+        named = [b for b in kept if b.perpetrator != UNKNOWN]
+        if kept:  # an agent named in the sentence outweighs what followed from its attack
+            last = named[-1] if named else kept[-1]
         if kept or ("death" in labels[key] and not sentence.headline):
             opened = False  # the event is told: what follows without an agent has none
-    return _Sentences({key: _found(found) for key, found in blames.items()}, context)
+    running = frozenset(key for key, found in labels.items() if "running" in found)
+    return _Sentences({key: _found(found) for key, found in blames.items()}, context, running)
 
 
 def _resolve_armed_groups(sentences: Sequence[Sentence], blames: dict[int, list[Blame]]) -> None:
@@ -369,7 +375,9 @@ def _article(doc: Doc, sentences: Sequence[Sentence]) -> _Sentences:
 _NOTHING = _Found([], [], [0])
 
 
-def choose(found: _Found, start: int, end: int, lowers: list[str]) -> Blame | None:
+def choose(
+    found: _Found, start: int, end: int, lowers: list[str], running: bool = False
+) -> Blame | None:
     """The blame of a claim at tokens [start, end) among its sentence's: the first after its
     start in its clause, else the nearest before it, else any after it that may follow a toll.
     Bisection, so a sentence with many claims and agents costs no more than linear."""
@@ -390,7 +398,14 @@ def choose(found: _Found, start: int, end: int, lowers: list[str]) -> Blame | No
     while index >= 0 and blames[index].end > start and start - blames[index].start < _LONGEST:
         index -= 1  # a blame overlapping the claim is not before it
     if index >= 0 and blames[index].end <= start:
-        return blames[index]
+        before = blames[index]
+        # In a running total's sentence an agent counts only in the total's own clause:
+        # "troops killed dozens, as the opposition said the toll has risen to 40,000".
+        clause = frozenset(rules["running_clause_breaks"])
+        if not running or (
+            start - before.end <= _CLAUSE and not clause.intersection(lowers[before.end : start])
+        ):
+            return before
     later = found.next_after[first_after]
     return blames[later] if later < len(blames) else None
 
@@ -406,7 +421,8 @@ def perpetrator_fields(
     """`perpetrator` and `perpetrator_text` of the claim at tokens [start, end) of `sentence`."""
     analysis = _article(doc, sentences)
     key = sentence.span.start
-    blame = choose(analysis.blames.get(key, _NOTHING), start, end, token_lowers(doc))
+    running = cumulative or key in analysis.running
+    blame = choose(analysis.blames.get(key, _NOTHING), start, end, token_lowers(doc), running)
     if blame is None and not (cumulative and _rules()["carry_blocked_by_cumulative"]):
         blame = analysis.context.get(key)
     if blame is None or blame.perpetrator == UNKNOWN:
