@@ -39,6 +39,7 @@ _AGENT = "agent:"
 _ARMED_GROUP = "armed_group"  # "the militants": resolved against the side last named
 _GROUP_SIDES = frozenset({"rebels", "islamic_state"})
 _ATTACKER = "attacker:"  # agents by what the word means: "a suicide terrorist"
+_BLAMING = (_AGENT, _ATTACKER, "none")  # the labels a blame is made from
 _LETHAL = frozenset({"verb", "attack", "death", "none", "explosion"})
 _VERBS = frozenset(
     {"verb", "control", "explosion"}
@@ -95,6 +96,13 @@ def _rules() -> dict:
 
 
 @functools.cache
+def _words(key: str) -> frozenset[str]:
+    """A one-word table of the rules as a set (single words are looked up per token, not
+    matched: "of", "by" and "were" are too common to list as phrase hits)."""
+    return frozenset(_rules()[key])
+
+
+@functools.cache
 def _matchers() -> tuple[PhraseMatcher, PhraseMatcher]:
     """(case-insensitive, case-sensitive) matchers over every table of the rules."""
     rules = _rules()
@@ -105,15 +113,12 @@ def _matchers() -> tuple[PhraseMatcher, PhraseMatcher]:
         ("verb", "kill_verbs"),
         ("control", "control_verbs"),
         ("explosion", "explosion_verbs"),
-        ("by", "by_markers"),
         ("blame_by", "blame_markers"),
         ("running", "running_total"),
-        ("attack_of", "after_attack_markers"),
         ("attack", "attack_nouns"),
         ("none", "no_agent"),
         ("new", "new_event"),
         ("summary", "summary"),
-        ("passive", "passive"),
         ("accuse", "accusations"),
         ("blame", "blame_verbs"),
         ("death", "death_words"),
@@ -139,6 +144,8 @@ def _doc_hits(doc: Doc) -> list[Hit]:
 
 def blames_in(doc: Doc, start: int, end: int, hits: list[Hit]) -> list[Blame]:
     """The agents and agentless causes of the tokens [start, end), in text order."""
+    if not any(h.label.startswith(_BLAMING) for h in hits):
+        return []  # most sentences name no one
     rules = _rules()
     lowers = token_lowers(doc)
     by_start: dict[int, list[Hit]] = {}
@@ -163,10 +170,10 @@ def blames_in(doc: Doc, start: int, end: int, hits: list[Hit]) -> list[Blame]:
         return index
 
     verb_window = rules["verb_window"]
-    passive_next = frozenset(rules["after_passive_verb"])
-    territory = frozenset(rules["not_agent_after"])  # "IS-held", "rebel-controlled"
-    hyphenated = frozenset(rules["not_agent_before"])  # "anti-government protesters"
-    targets = frozenset(rules["targets_before"])
+    territory = _words("not_agent_after")  # "IS-held", "rebel-controlled"
+    hyphenated = _words("not_agent_before")  # "anti-government protesters"
+    targets = _words("targets_before")
+    by_words, of_words = _words("by_markers"), _words("after_attack_markers")
     found: list[Blame] = []
     agent_ends: set[int] = set()
     for hit in hits:
@@ -182,15 +189,15 @@ def blames_in(doc: Doc, start: int, end: int, hits: list[Hit]) -> list[Blame]:
         ):
             continue
         who = hit.label[len(_AGENT) :]
-        text = _text(doc, hit.start, hit.end)
         before_index = _skip_names(doc, skip_back(hit.start), start, rules)
         before = labels_at(before_index, by_end)
         after = labels_at(skip_forward(hit.end), by_start)
+        word = lowers[before_index - 1] if before_index > start else ""
         # "killed by security forces", "gunfire from security forces", "blamed X on Y"
         named_by = (
             "blame_by" in before
-            or ("by" in before and _lethal_before(before["by"].start, start, lowers, hits))
-            or ("attack_of" in before and "attack" in labels_at(before["attack_of"].start, by_end))
+            or (word in by_words and _lethal_before(before_index - 1, start, lowers, hits))
+            or (word in of_words and "attack" in labels_at(before_index - 1, by_end))
             or _blamed_on(before_index, start, lowers, hits)
         )
         if not named_by and before_index > start and lowers[before_index - 1] in targets:
@@ -199,9 +206,9 @@ def blames_in(doc: Doc, start: int, end: int, hits: list[Hit]) -> list[Blame]:
             noun = after["attack"]
             found.append(Blame(hit.start, noun.end, who, _text(doc, hit.start, noun.end), True))
         elif named_by:
-            found.append(Blame(hit.start, hit.end, who, text, True))
-        elif _active_verb(hit.end, end, lowers, by_start, verb_window, passive_next):
-            found.append(Blame(hit.start, hit.end, who, text, False))
+            found.append(Blame(hit.start, hit.end, who, _text(doc, hit.start, hit.end), True))
+        elif _active_verb(hit.end, end, lowers, by_start, verb_window):
+            found.append(Blame(hit.start, hit.end, who, _text(doc, hit.start, hit.end), False))
         else:
             continue
         agent_ends.add(hit.end)
@@ -268,15 +275,11 @@ def _blamed_on(index: int, start: int, lowers: list[str], hits: list[Hit]) -> bo
 
 
 def _active_verb(
-    index: int,
-    end: int,
-    lowers: list[str],
-    by_start: dict[int, list[Hit]],
-    window: int,
-    passive_next: frozenset[str],
+    index: int, end: int, lowers: list[str], by_start: dict[int, list[Hit]], window: int
 ) -> bool:
     """A killing or attack verb within `window` tokens after an agent, in the active voice:
     no "were/been" before it, and not a reduced passive ("IS fighters slain in ...")."""
+    passive_words, passive_next = _words("passive"), _words("after_passive_verb")
     passive = False
     for i in range(index, min(end, index + window + 1)):
         labels = {h.label for h in by_start.get(i, ())}
@@ -284,7 +287,7 @@ def _active_verb(
             return True
         if lowers[i] in _VERB_STOPS or any(label.startswith(_AGENT) for label in labels):
             return False  # another agent is the verb's subject: "X claimed terrorists killed"
-        if "passive" in labels:
+        if lowers[i] in passive_words:
             passive = True
             continue
         if passive:
