@@ -150,6 +150,19 @@ def test_events_carry_their_agent_and_statements_none():
     assert statements["perpetrator"].isna().all()
 
 
+def test_an_event_that_is_nobody_s_act_blames_no_one():
+    text = "Rebels withdrew from the town of Rastan on Friday after shelling by army tanks."
+    article = Article(article_id_for(text), None, text, DAY, "Reuters", None, "t", 0)
+    events = extract_article(article).query("claim_type == 'event'").set_index("event_type")
+    assert pd.isna(events.loc["withdrawal", "perpetrator"])
+    assert events.loc["shelling", "perpetrator"] == "government"
+
+
+def test_a_progressive_verb_is_active():
+    text = "Activists said the regime is pounding the town, and 7 people died on Sunday."
+    assert blame(text, 7)[0] == "government"
+
+
 def test_every_value_is_in_the_model():
     text = ("Regime warplanes killed 4 people in Douma. Rebels killed 3 soldiers in Harasta. "
             "Clashes killed 2 in Zabadani. IS executed 5 in Raqqa.")  # fmt: skip

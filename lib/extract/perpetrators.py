@@ -290,9 +290,9 @@ def _active_verb(
         if lowers[i] in passive_words:
             passive = True
             continue
-        if passive:
-            continue
         verbs = [h for h in by_start.get(i, ()) if h.label in _VERBS]
+        if passive and not (verbs and lowers[i].endswith("ing")):
+            continue  # "were killed" is passive, "is pummeling" is not
         if verbs:
             verb_end = verbs[0].end
             return verb_end >= end or lowers[verb_end] not in passive_next
@@ -420,8 +420,12 @@ def perpetrator_fields(
     start: int,
     end: int,
     cumulative: bool,
+    event_type: str | None = None,
 ) -> dict[str, str | None]:
-    """`perpetrator` and `perpetrator_text` of the claim at tokens [start, end) of `sentence`."""
+    """`perpetrator` and `perpetrator_text` of the claim at tokens [start, end) of `sentence`
+    (a toll, or an event of `event_type`: one that is nobody's act keeps both null)."""
+    if event_type is not None and event_type not in _words("event_types_blamed"):
+        return {"perpetrator": None, "perpetrator_text": None}
     analysis = _article(doc, sentences)
     key = sentence.span.start
     running = cumulative or key in analysis.running

@@ -253,8 +253,10 @@ class _ArticleExtractor:
     ) -> dict[str, Any]:
         char_start = self.char_starts[start]
         char_end = self.char_starts[end - 1] + self.char_lengths[end - 1]
-        cumulative = claimed.when.cumulative
-        blame = perpetrator_fields(self.doc, self.sentences, sentence, start, end, cumulative)
+        cumulative, event = claimed.when.cumulative, fields.get("event_type")
+        blame = perpetrator_fields(
+            self.doc, self.sentences, sentence, start, end, cumulative, event
+        )
         return self._record_chars(kind, sentence, char_start, char_end, claimed, **blame, **fields)
 
     def _record_chars(
