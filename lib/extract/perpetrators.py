@@ -184,8 +184,8 @@ def blames_in(doc: Doc, start: int, end: int, hits: list[Hit]) -> list[Blame]:
             continue
         if not hit.label.startswith(_AGENT):
             continue
-        if (hit.end < end and lowers[hit.end] in territory) or (
-            hit.start > start and lowers[hit.start - 1] in hyphenated
+        if (hit.end < end and lowers[hit.end] in territory) or _prefixed(
+            hit.start, start, lowers, hyphenated
         ):
             continue
         who = hit.label[len(_AGENT) :]
@@ -245,6 +245,13 @@ def _claimed(
         ):
             return True
     return False
+
+
+def _prefixed(index: int, start: int, lowers: list[str], prefixes: frozenset[str]) -> bool:
+    """A side named inside a compound against it: "anti-government", "anti - regime"."""
+    if index > start and lowers[index - 1] in prefixes:
+        return True
+    return index - 1 > start and lowers[index - 1] == "-" and lowers[index - 2] in prefixes
 
 
 def _skip_names(doc: Doc, index: int, start: int, rules: dict) -> int:
@@ -315,7 +322,7 @@ def _analyse(doc: Doc, sentences: Sequence[Sentence]) -> _Sentences:
         inside = within(hits, span.start, span.end)
         blames[span.start] = blames_in(doc, span.start, span.end, inside)
         labels[span.start] = {h.label for h in inside}
-    _resolve_armed_groups(sentences, blames)
+    _resolve_armed_groups(hits, blames)
     # Backwards: the first agent of the next sentences (what a headline or a new event takes).
     ahead: dict[int, Blame | None] = {}
     upcoming: list[Blame | None] = []
@@ -355,17 +362,20 @@ def _analyse(doc: Doc, sentences: Sequence[Sentence]) -> _Sentences:
     return _Sentences({key: _found(found) for key, found in blames.items()}, context, running)
 
 
-def _resolve_armed_groups(sentences: Sequence[Sentence], blames: dict[int, list[Blame]]) -> None:
-    """'The militants', 'the jihadists': the armed group last named as an agent (IS, rebels),
-    else rebels; in place, in text order."""
-    side = "rebels"
-    for sentence in sentences:
-        found = blames[sentence.span.start]
+def _resolve_armed_groups(hits: list[Hit], blames: dict[int, list[Blame]]) -> None:
+    """'The militants', 'the jihadists': the armed group last named before them, as agent or
+    not ("the Islamic State's advance ... executed by the Sunni militants"), else rebels; in
+    place. One pass over the document's hits and blames in text order."""
+    sides = {f"{_AGENT}{side}" for side in _GROUP_SIDES}
+    named = [(h.start, h.label[len(_AGENT) :]) for h in hits if h.label in sides]
+    position, side = 0, "rebels"
+    for found in blames.values():  # sentences in text order
         for i, blame in enumerate(found):
+            while position < len(named) and named[position][0] < blame.start:
+                side = named[position][1]
+                position += 1
             if blame.perpetrator == _ARMED_GROUP:
                 found[i] = blame._replace(perpetrator=side)
-            elif blame.perpetrator in _GROUP_SIDES:
-                side = blame.perpetrator
 
 
 def _article(doc: Doc, sentences: Sequence[Sentence]) -> _Sentences:
