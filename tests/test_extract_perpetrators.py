@@ -193,7 +193,7 @@ def _all_blames(text: str) -> None:
 
 @pytest.mark.parametrize("make", [_random_text, _hostile_text])
 def test_blame_is_linear_in_the_article(make):
-    assert_linear(_all_blames, make, 4000)
+    assert_linear(_all_blames, make, 8000)
 
 
 @pytest.mark.skipif(not (CORPUS / "gold.jsonl").exists(), reason="no development corpus")
