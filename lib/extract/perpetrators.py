@@ -74,7 +74,12 @@ class _Found(NamedTuple):
     next_after: list[int]
 
 
+_NOTHING = _Found([], [], [0])
+
+
 def _found(blames: list[Blame]) -> _Found:
+    if not blames:
+        return _NOTHING
     next_after = [len(blames)] * (len(blames) + 1)
     for i in range(len(blames) - 1, -1, -1):
         next_after[i] = i if blames[i].after_ok else next_after[i + 1]
@@ -212,11 +217,13 @@ def blames_in(doc: Doc, start: int, end: int, hits: list[Hit]) -> list[Blame]:
         else:
             continue
         agent_ends.add(hit.end)
-    breaks = frozenset(rules["clause_breaks"])
-    agents = _found(found)
-    for hit in hits:
-        if hit.label == "none" and not _claimed(hit, agents, agent_ends, skip_back, lowers, breaks):
-            found.append(Blame(hit.start, hit.end, UNKNOWN, None, True))
+    causes = [hit for hit in hits if hit.label == "none"]
+    if causes:
+        breaks = _words("clause_breaks")
+        agents = _found(found)
+        for hit in causes:
+            if not _claimed(hit, agents, agent_ends, skip_back, lowers, breaks):
+                found.append(Blame(hit.start, hit.end, UNKNOWN, None, True))
     found.sort()
     return found
 
@@ -267,7 +274,7 @@ def _lethal_before(index: int, start: int, lowers: list[str], hits: list[Hit]) -
     """A killing word shortly before a "by" ("killed on Thursday by", "attacks by"), in its
     clause: "a town seized by rebels" names who took it, not who killed."""
     rules = _rules()
-    breaks = frozenset(rules["clause_breaks"])
+    breaks = _words("clause_breaks")
     for hit in within(hits, max(start, index - rules["by_reach"]), index):
         if hit.label in _LETHAL and not breaks.intersection(lowers[hit.end : index]):
             return True
@@ -385,9 +392,6 @@ def _article(doc: Doc, sentences: Sequence[Sentence]) -> _Sentences:
     return doc.user_data["perpetrators"]
 
 
-_NOTHING = _Found([], [], [0])
-
-
 def choose(
     found: _Found, start: int, end: int, lowers: list[str], running: bool = False
 ) -> Blame | None:
@@ -395,8 +399,8 @@ def choose(
     start in its clause, else the nearest before it, else any after it that may follow a toll.
     Bisection, so a sentence with many claims and agents costs no more than linear."""
     rules = _rules()
-    breaks = frozenset(rules["clause_breaks"])
-    causes = frozenset(rules["cause_clause"])  # "died when security forces fired"
+    breaks = _words("clause_breaks")
+    causes = _words("cause_clause")  # "died when security forces fired"
     blames, starts = found.blames, found.starts
     # From the claim's first token: a toll's span may run on past its own agent ("four
     # soldiers shot by rebels and five civilians killed" is one span for the four).
@@ -414,7 +418,7 @@ def choose(
         before = blames[index]
         # In a running total's sentence an agent counts only in the total's own clause:
         # "troops killed dozens, as the opposition said the toll has risen to 40,000".
-        clause = frozenset(rules["running_clause_breaks"])
+        clause = _words("running_clause_breaks")
         if not running or (
             start - before.end <= _CLAUSE and not clause.intersection(lowers[before.end : start])
         ):
