@@ -203,6 +203,26 @@ def _numbers_in(text: str) -> set[str]:
     return digits | words
 
 
+def _perpetrators_where_found(
+    gold_rows: list[dict[str, Any]], preds: dict[str, list[Prediction]]
+) -> tuple[int, int]:
+    """Perpetrator right / gold rows whose number the extractor found in the row's sentence,
+    whatever place and date it gave: the perpetrator field judged apart from matching."""
+    ok = total = 0
+    for g in gold_rows:
+        quote = g["quote"]
+        same = [
+            p
+            for p in preds.get(g["file"], [])
+            if p.deaths == g["deaths"]
+            and (p.sentence.strip()[:60] in quote or quote[:60] in p.sentence)
+        ]
+        if same and g.get("perpetrator"):
+            total += 1
+            ok += any(p.perpetrator == g["perpetrator"] for p in same)
+    return ok, total
+
+
 def score(corpus: Path) -> Report:
     """Score the extractor on a corpus folder by the reference scorer's rules."""
     corpus = Path(corpus)
@@ -273,6 +293,7 @@ def score(corpus: Path) -> Report:
                                    key=str), "quote": g["quote"]}
                 )  # fmt: skip
 
+    found_ok, found_total = _perpetrators_where_found(gold_rows, preds)
     extras = [
         {"file": p.file, "deaths": p.deaths, "governorate": p.governorate,
          "cumulative": p.cumulative, "date": p.date, "source": p.source, "sentence": p.sentence}
@@ -305,6 +326,8 @@ def score(corpus: Path) -> Report:
             "source_ok": src_ok,
             "perpetrator_total": perp_total,
             "perpetrator_ok": perp_ok,
+            "perpetrator_found_total": found_total,
+            "perpetrator_found_ok": found_ok,
             "traps": len(traps),
             "traps_taken": len(taken),
             "articles": len(meta),
@@ -344,6 +367,13 @@ def _print(report: Report, show: str) -> None:
         for s in report.perpetrator_misses:
             print(f"perpetrator {s['file']} {s['deaths']}: want {s['want']} "
                   f"({s['want_text']!r}), got {s['got']}\n    {s['quote']}", file=out)  # fmt: skip
+        found_ok, found = (
+            report.counts["perpetrator_found_ok"],
+            report.counts["perpetrator_found_total"],
+        )
+        share = found_ok / found if found else 0.0
+        print(f"perpetrator on gold rows whose number was found in their sentence (any "
+              f"place or date): {found_ok}/{found}={share:.2f}", file=out)  # fmt: skip
     for error in report.errors:
         print(f"error: {error}", file=out)
     for trap in report.traps_taken:
