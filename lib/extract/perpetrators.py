@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -75,6 +76,15 @@ class _Found(NamedTuple):
 
 
 _NOTHING = _Found([], [], [0])
+
+
+def _same_clause(first: int, last: int, lowers: list[str]) -> bool:
+    """No clause break in tokens [first, last): "troops killed dozens, as the opposition said
+    the toll has risen to 40,000" has one (", as"); "(IS, also known as ISIS)" has none."""
+    between = lowers[first:last]
+    if not _words("running_clause_breaks").isdisjoint(between):
+        return False
+    return not any(a == "," and b == "as" for a, b in itertools.pairwise(between))
 
 
 def _found(blames: list[Blame]) -> _Found:
@@ -418,9 +428,8 @@ def choose(
         before = blames[index]
         # In a running total's sentence an agent counts only in the total's own clause:
         # "troops killed dozens, as the opposition said the toll has risen to 40,000".
-        clause = _words("running_clause_breaks")
         if not running or (
-            start - before.end <= _CLAUSE and not clause.intersection(lowers[before.end : start])
+            start - before.end <= _CLAUSE and _same_clause(before.end, start, lowers)
         ):
             return before
     later = found.next_after[first_after]
