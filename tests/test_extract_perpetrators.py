@@ -200,3 +200,10 @@ def test_blame_is_linear_in_the_article(make):
 def test_dev_corpus_gold_perpetrators_use_the_model_classes():
     rows = [json.loads(line) for line in (CORPUS / "gold.jsonl").open(encoding="utf-8")]
     assert {r["perpetrator"] for r in rows} <= set(PERPETRATORS)
+
+
+def test_clashes_with_a_named_side_blame_that_side():
+    text = "At least 9 Kurdish fighters were killed during clashes with the Islamic State group."
+    assert blame(text, 9)[0] == "islamic_state"
+    text = "At least 9 people were killed in clashes between rebels and troops on Monday."
+    assert blame(text, 9)[0] == "unknown"

@@ -208,11 +208,13 @@ def blames_in(doc: Doc, start: int, end: int, hits: list[Hit]) -> list[Blame]:
         before = labels_at(before_index, by_end)
         after = labels_at(skip_forward(hit.end), by_start)
         word = lowers[before_index - 1] if before_index > start else ""
-        # "killed by security forces", "gunfire from security forces", "blamed X on Y"
+        # "killed by security forces", "gunfire from security forces", "blamed X on Y",
+        # "killed in clashes with the IS group" (the side the victims fought)
         named_by = (
             "blame_by" in before
             or (word in by_words and _lethal_before(before_index - 1, start, lowers, hits))
             or (word in of_words and "attack" in labels_at(before_index - 1, by_end))
+            or (word == "with" and "none" in labels_at(before_index - 1, by_end))
             or _blamed_on(before_index, start, lowers, hits)
         )
         if not named_by and before_index > start and lowers[before_index - 1] in targets:
