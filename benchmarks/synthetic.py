@@ -18,6 +18,7 @@ from lib.claims import (
     CLAIM_TYPES,
     EVENT_TYPES,
     GOVERNORATE_CODES,
+    PERPETRATORS,
     QUALIFIERS,
     SCHEMA,
     SOURCE_KINDS,
@@ -88,6 +89,11 @@ def synthetic_claims(n: int, seed: int = 0) -> pd.DataFrame:
     date_precision = np.where(cumulative, "range", prec_names[precision])
     to_dt = lambda a: pd.Series(a.astype("datetime64[s]")).where(dated)  # noqa: E731
 
+    # Who killed: half the tolls and events name no one. A generator of its own, so the other
+    # columns stay what they were before the claim model had a perpetrator.
+    weights = np.where(np.asarray(PERPETRATORS) == "unknown", 0.5, 0.5 / (len(PERPETRATORS) - 1))
+    blamed = np.random.default_rng([seed, 15]).choice(len(PERPETRATORS), n, p=weights)
+
     n_sentences = 5000
     sentences = [
         f"Synthetic sentence {i} said at least {i % 97} people were killed."
@@ -127,6 +133,12 @@ def synthetic_claims(n: int, seed: int = 0) -> pd.DataFrame:
             "cumulative": cumulative,
             "event_type": _strings(
                 list(EVENT_TYPES), rng.integers(0, len(EVENT_TYPES), n), is_event
+            ),
+            "perpetrator": _strings(list(PERPETRATORS), blamed, is_toll | is_event),
+            "perpetrator_text": _strings(
+                [f"agent {i}" for i in range(len(PERPETRATORS))],
+                blamed,
+                (is_toll | is_event) & (blamed != PERPETRATORS.index("unknown")),
             ),
             "topic": _strings(
                 [f"topic {i}" for i in range(N_TOPICS)],

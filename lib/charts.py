@@ -1053,6 +1053,8 @@ def claims_table(claims: pd.DataFrame, articles: pd.DataFrame | None = None) -> 
             "victims": words["victims"],
             "cumulative": claims["cumulative"].to_numpy(),
             "event_type": words["event_type"],
+            "perpetrator": [humanise(v) for v in claims["perpetrator"]],
+            "perpetrator_text": claims["perpetrator_text"].to_numpy(),
             "topic": words["topic"],
             "date_precision": words["date_precision"],
             "published": [_day(r["published"], None) for r in records],

@@ -35,6 +35,18 @@ SOURCE_KINDS = (
     "foreign_government",
     "reporter",
 )
+# Who did the killing, as the claim's own source tells it (definitions: docs/data-model.md).
+PERPETRATORS = (
+    "government",
+    "russia",
+    "rebels",
+    "islamic_state",
+    "kurdish_forces",
+    "coalition",
+    "turkey",
+    "israel",
+    "unknown",
+)
 GEO_PRECISIONS = ("town", "governorate", "country", "unknown")
 # day: the sentence names the day (explicit date or weekday/yesterday against `published`).
 # day_inferred: no time expression; the article's own date is assumed (the "second clock").
@@ -87,6 +99,8 @@ SCHEMA: dict[str, str] = {
     "published": "datetime64[s]",
     "cumulative": "bool",
     "event_type": "string",
+    "perpetrator": "string",
+    "perpetrator_text": "string",
     "topic": "string",
     "position": "string",
     "sentence": "string",
@@ -112,6 +126,7 @@ _ALLOWED: dict[str, tuple[str, ...]] = {
     "geo_precision": GEO_PRECISIONS,
     "date_precision": DATE_PRECISIONS,
     "event_type": EVENT_TYPES,
+    "perpetrator": PERPETRATORS,
     "governorate": GOVERNORATE_CODES,
 }
 _ALLOWED_ARROW = {name: pa.array(values) for name, values in _ALLOWED.items()}

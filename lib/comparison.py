@@ -4,14 +4,18 @@ A question is one metric for one period and one place. Death tolls: victims grou
 range) x place, where a town joins its governorate's question (Taftanaz and Idlib on one day
 are one question at governorate level; the town is shown). Running totals: "Total killed since
 <month> (as of <date>)". Topics: statements share a question per topic; events that answer a
-topic (a town's control) per topic and period. Tolls with no date or no place cannot be lined
-up with anything and stay out (series.undated_deaths lists the undated ones).
+topic (a town's control) per topic and period. Blame: the tolls of one toll question that name
+who killed ("Who killed? Deaths 2012-05-25, Homs") are a question of their own, one answer per
+claim: its alleged perpetrator, in the words the source uses. Tolls with no date or no place
+cannot be lined up with anything and stay out (series.undated_deaths lists the undated ones).
 
 Disagreement: `ratio` = max/min of the sources' best values (numbers; 1.0 = agree, inf when
 one says 0 and another more); `contradiction` = the sources' ranges cannot all be true (a
 source's lower bound above another's upper bound, a town's lower bound counting toward its
-governorate), or, for topics, at least two sources with different positions. Semantic
-contradiction of free-text positions is not judged automatically: the table shows them.
+governorate), or, for topics, at least two sources with different positions; for blame, at
+least two sources naming different perpetrators (a source that names no one gives no
+answer). Semantic contradiction of free-text positions is not judged automatically: the table
+shows them.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from lib.claims import PERPETRATORS
 from lib.series import (
     GOVERNORATE,
     LEVELS,
@@ -57,6 +62,7 @@ _ANSWER_COLUMNS = ["question_id", "question", "kind", "source", "source_kind", "
 _QUESTION_COLUMNS = ["question_id", "question", "kind", "period_start", "period_end", "level",
                      "area", "n_sources", "sources", "low", "high", "ratio", "contradiction",
                      "claim_ids"]  # fmt: skip
+_BLAME_TITLE = "Who killed?"
 _UNBOUNDED = np.iinfo(np.int64).max
 _MISSING = np.iinfo(np.int64).min
 
@@ -67,7 +73,8 @@ class Comparison:
 
     questions: pd.DataFrame
     """One row per question, most disputed first. Columns: question_id (stable key string),
-    question (title, e.g. "Deaths 2012-04-04, Idlib"), kind ("deaths" | "total" | "topic"),
+    question (title, e.g. "Deaths 2012-04-04, Idlib"), kind ("deaths" | "total" | "topic" |
+    "blame"),
     period_start, period_end (datetime64[s]), level, area (null for topics), n_sources (int64),
     sources ("; "-separated), low, high (Int64: lowest and highest answer; null for topics),
     ratio (float64, NaN for topics), contradiction (bool), claim_ids (comma string)."""
@@ -92,12 +99,16 @@ def compare(claims: Claims, limit: int | None = None) -> Comparison:
     """
     coded = coded_claims(claims)
     number_answers, number_questions, number_members = _numbers(coded)
-    topic_answers, topic_questions, topic_members = _topics(coded)
-    topic_answers["qcode"] += len(number_questions)
-    topic_answers["member_start"] += len(number_members)
-    questions = pd.concat([number_questions, topic_questions], ignore_index=True)
-    answers = pd.concat([number_answers, topic_answers], ignore_index=True)
-    members = np.concatenate([number_members, topic_members])
+    parts = [(number_answers, number_questions, number_members), _topics(coded), _blames(coded)]
+    offset = member_offset = 0
+    for part_answers, part_questions, part_members in parts:
+        part_answers["qcode"] += offset
+        part_answers["member_start"] += member_offset
+        offset += len(part_questions)
+        member_offset += len(part_members)
+    questions = pd.concat([p[1] for p in parts], ignore_index=True)
+    answers = pd.concat([p[0] for p in parts], ignore_index=True)
+    members = np.concatenate([p[2] for p in parts])
 
     # Most disputed first; ties keep key order (numbers by metric, date, level, area; topics
     # by name), so titles and id lists are only built for the questions returned.
@@ -142,15 +153,21 @@ def _titles(questions: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
 
     "Deaths 2012-04-04, Idlib" / deaths|all|2012-04-04|2012-04-04|governorate|SY-ID;
     "Total killed since March 2011 (as of 2012-04-04)"; "Arms to Syria" / topic|arms to syria||;
-    "Control of al-Haffeh (2012-06-13)" / topic|control of al-haffeh|2012-06-13|2012-06-13.
+    "Control of al-Haffeh (2012-06-13)" / topic|control of al-haffeh|2012-06-13|2012-06-13;
+    "Who killed? Deaths 2012-05-25, Homs" /
+    blame|deaths|all|2012-05-25|2012-05-25|governorate|SY-HI.
     """
     columns = ["kind", "metric", "period_start", "period_end", "level", "area", "area_name",
-               "topic", "topic_title", "key_start", "key_end"]  # fmt: skip
+               "topic", "topic_title", "key_start", "key_end", "blamed"]  # fmt: skip
     values = [_texts(questions[c]) for c in columns]
     since = _texts(_month_text(questions["period_start"]))
     titles, ids = [], []
     for row, month in zip(zip(*values, strict=True), since, strict=True):
-        kind, metric, start, end, level, area, area_name, topic, name, key_start, key_end = row
+        kind, metric, start, end, level, area, area_name, topic, name, key_start, key_end = row[:11]
+        blamed = row[11]
+        prefix = ""
+        if kind == "blame":  # the toll question it is about, then its own title and id
+            prefix, kind = f"{_BLAME_TITLE} ", blamed
         if kind == "topic":
             title = name[:1].upper() + name[1:]
             titles.append(f"{title} ({_period(key_start, key_end)})" if key_start else title)
@@ -162,8 +179,9 @@ def _titles(questions: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
             title += f" (as of {end})" + ("" if level == "national" else f", {area_name}")
         else:
             title = f"{daily} {_period(start, end)}, {area_name}"
-        titles.append(title)
-        ids.append(f"{kind}|{metric}|{start or ''}|{end or ''}|{level}|{area or ''}")
+        titles.append(prefix + title)
+        key = f"{kind}|{metric}|{start or ''}|{end or ''}|{level}|{area or ''}"
+        ids.append(f"blame|{key}" if prefix else key)
     return pd.Series(titles, dtype="string"), pd.Series(ids, dtype="string")
 
 
@@ -196,6 +214,8 @@ def _answer_table(
         out[column] = answers[column]
     position = coded.strings("position", pos)
     event_type = coded.strings("event_type", pos)
+    is_blame = (out["kind"] == "blame").to_numpy(dtype=bool, na_value=False)
+    position = position.where(~is_blame, _blame_texts(coded, pos))
     out["display"] = position.fillna(event_type).where(is_topic, _displays(coded, pos))
     out["position"] = position
     out["event_type"] = event_type
@@ -224,22 +244,35 @@ def _number_groups(coded: CodedClaims) -> Presorted:
     """Tolls that can be lined up (dated or running totals, located), sorted by question
     (running total or not, metric, period, question level, area) then answer (source, level,
     place, largest best value first)."""
-    claims, places = coded.claims, coded.places
+    places = coded.places
+    rows = coded.rows(_comparable_tolls(coded))
+    question_keys = _toll_question_keys(coded, rows)
+    answer_keys = [coded.codes("source")[rows], places.level[rows], places.place[rows]]
+    keys = [*question_keys, *answer_keys, codes(-coded.best[rows])]
+    return presort(rows, keys, (len(question_keys), len(keys)))
+
+
+def _comparable_tolls(coded: CodedClaims) -> np.ndarray:
+    """Tolls that can be lined up: dated or running totals, located (bool over the frame)."""
+    claims = coded.claims
     cumulative = claims["cumulative"].to_numpy(dtype=bool)
     dated = claims["date_start"].notna().to_numpy()
     is_toll = coded.isin("claim_type", ("death_toll",))
-    rows = coded.rows(is_toll & (places.level != UNLOCATED) & (dated | cumulative))
-    question_keys = [
-        cumulative[rows].astype(np.int64),
+    return is_toll & (coded.places.level != UNLOCATED) & (dated | cumulative)
+
+
+def _toll_question_keys(coded: CodedClaims, rows: np.ndarray) -> list[np.ndarray]:
+    """Which toll question the tolls at `rows` answer: running total or not, metric, period,
+    question level, area (codes aligned with `rows`)."""
+    claims = coded.claims
+    return [
+        claims["cumulative"].to_numpy(dtype=bool)[rows].astype(np.int64),
         codes(_metric_labels(coded))[coded.codes("victims")[rows]],
         codes(claims["date_start"].to_numpy()[rows]),
         codes(_period_end(claims, rows)),
         _question_level(coded, rows),
-        places.area[rows],
+        coded.places.area[rows],
     ]
-    answer_keys = [coded.codes("source")[rows], places.level[rows], places.place[rows]]
-    keys = [*question_keys, *answer_keys, codes(-coded.best[rows])]
-    return presort(rows, keys, (len(question_keys), len(keys)))
 
 
 def _metric_labels(coded: CodedClaims) -> np.ndarray:
@@ -289,7 +322,11 @@ def _numbers(coded: CodedClaims) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray
 def _number_question_keys(whole: CodedClaims) -> pd.DataFrame:
     """What names each toll question of the whole frame (kind, metric, period, level, area):
     its keys, the same for every claim of it, so a view only picks its questions' rows."""
-    heads = whole.grouped(_number_groups)[0].first
+    return _toll_questions(whole, whole.grouped(_number_groups)[0].first)
+
+
+def _toll_questions(whole: CodedClaims, heads: np.ndarray) -> pd.DataFrame:
+    """The names of the toll questions whose claims `heads` are (one claim per question)."""
     cumulative = whole.claims["cumulative"].to_numpy(dtype=bool)
     return pd.DataFrame(
         {
@@ -484,6 +521,59 @@ def _topics(coded: CodedClaims) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]
     questions["ratio"] = np.nan
     questions["contradiction"] = (n_sources > 1) & (n_positions > 1)
     return answers, questions, rows
+
+
+# ---------------------------------------------------------------- blame
+
+
+def _blame_claims(coded: CodedClaims) -> np.ndarray:
+    """Comparable tolls that name who killed (bool over the frame)."""
+    named = coded.isin("perpetrator", tuple(p for p in PERPETRATORS if p != "unknown"))
+    return _comparable_tolls(coded) & named
+
+
+def _blame_source_groups(coded: CodedClaims) -> Presorted:
+    """Blaming tolls by toll question, then by source (to count each question's sources)."""
+    rows = coded.rows(_blame_claims(coded))
+    keys = [*_toll_question_keys(coded, rows), coded.codes("source")[rows]]
+    return presort(rows, keys, (len(keys) - 1, len(keys)))
+
+
+def _blame_perpetrator_groups(coded: CodedClaims) -> Presorted:
+    """Blaming tolls by toll question, then by perpetrator (to see whether sources differ)."""
+    rows = coded.rows(_blame_claims(coded))
+    keys = [*_toll_question_keys(coded, rows), coded.codes("perpetrator")[rows]]
+    return presort(rows, keys, (len(keys) - 1, len(keys)))
+
+
+def _blames(coded: CodedClaims) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
+    """Who killed, per toll question: one answer per toll that names a perpetrator, the
+    questions, and the claims behind the answers (as `_topics`)."""
+    groups, per_source = coded.grouped(_blame_source_groups)
+    _, per_perpetrator = coded.grouped(_blame_perpetrator_groups)
+    rows = groups.order
+    nulls = nullable(np.full(len(rows), NO_VALUE))
+    answers = pd.DataFrame(
+        {"qcode": groups.numbers(), "pos": rows, "value": nulls, "low": nulls, "high": nulls,
+         "member_start": np.arange(len(rows)), "member_count": np.ones(len(rows), np.int64)}
+    )  # fmt: skip
+    questions = _toll_questions(coded, groups.earliest)
+    questions["blamed"] = questions["kind"]
+    questions["kind"] = pd.Series(["blame"] * len(groups), dtype="string")
+    n_sources = np.bincount(groups.numbers()[per_source.starts], minlength=len(groups))
+    n_named = np.bincount(groups.numbers()[per_perpetrator.starts], minlength=len(groups))
+    questions["n_sources"] = n_sources.astype(np.int64)
+    questions["low"] = questions["high"] = nullable(np.full(len(groups), NO_VALUE))
+    questions["ratio"] = np.nan
+    questions["contradiction"] = (n_sources > 1) & (n_named > 1)
+    return answers, questions, rows
+
+
+def _blame_texts(coded: CodedClaims, pos: np.ndarray) -> pd.Series:
+    """ "government (regime forces)": the class, then the source's own words."""
+    who = coded.strings("perpetrator", pos)
+    words = coded.strings("perpetrator_text", pos)
+    return who.where(words.isna(), who + " (" + words.fillna("") + ")")
 
 
 # ---------------------------------------------------------------- small vectorised helpers

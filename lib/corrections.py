@@ -33,6 +33,8 @@ CORRECTABLE_FIELDS = (
     "date_end",
     "date_precision",
     "event_type",
+    "perpetrator",
+    "perpetrator_text",
     "cumulative",
     "notes",
 )

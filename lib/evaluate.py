@@ -1,6 +1,6 @@
 """How far to trust the extractor: death-claim precision/recall/F1 on hand-annotated articles.
 
-`python -m lib.evaluate CORPUS_DIR [--json] [--show misses|extras|sources|all]`
+`python -m lib.evaluate CORPUS_DIR [--json] [--show misses|extras|sources|perpetrators|all]`
 
 A corpus is a folder in the format of `../shared/corpus/dev` (documented in
 docs/evaluation.md): `articles/*.txt`, `meta.jsonl` (file, published), `gold.jsonl` (one row
@@ -66,6 +66,7 @@ class Prediction:
     date: str
     source: str
     perpetrator: str
+    perpetrator_text: str | None
     qualifier: str | None
     victims: str | None
     sentence: str
@@ -93,6 +94,7 @@ class Report:
     misses: list[dict[str, Any]] = field(default_factory=list)
     extras: list[dict[str, Any]] = field(default_factory=list)
     source_misses: list[dict[str, Any]] = field(default_factory=list)
+    perpetrator_misses: list[dict[str, Any]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
 
@@ -119,6 +121,7 @@ def predictions(file: str, claims: Iterable[dict[str, Any]]) -> list[Prediction]
                 date=str(c.get("date_start") or "")[:10],
                 source=str(c.get("source") or ""),
                 perpetrator=str(c.get("perpetrator") or "unknown"),
+                perpetrator_text=c.get("perpetrator_text"),
                 qualifier=c.get("qualifier"),
                 victims=c.get("victims"),
                 sentence=str(c.get("sentence") or ""),
@@ -204,6 +207,26 @@ def _numbers_in(text: str) -> set[str]:
     return digits | words
 
 
+def _perpetrators_where_found(
+    gold_rows: list[dict[str, Any]], preds: dict[str, list[Prediction]]
+) -> tuple[int, int]:
+    """Perpetrator right / gold rows whose number the extractor found in the row's sentence,
+    whatever place and date it gave: the perpetrator field judged apart from matching."""
+    ok = total = 0
+    for g in gold_rows:
+        quote = g["quote"]
+        same = [
+            p
+            for p in preds.get(g["file"], [])
+            if p.deaths == g["deaths"]
+            and (p.sentence.strip()[:60] in quote or quote[:60] in p.sentence)
+        ]
+        if same and g.get("perpetrator"):
+            total += 1
+            ok += any(p.perpetrator == g["perpetrator"] for p in same)
+    return ok, total
+
+
 def score(corpus: Path, extract: Extractor = claim_records) -> Report:
     """Score an extractor (by default the project's) on a corpus folder by the reference
     scorer's rules."""
@@ -225,7 +248,7 @@ def score(corpus: Path, extract: Extractor = claim_records) -> Report:
     field_hits: Counter[str] = Counter()
     field_total = 0
     categories: Counter[str] = Counter()
-    report_misses, source_misses = [], []
+    report_misses, source_misses, perpetrator_misses = [], [], []
     for g in gold_rows:
         file_preds = preds.get(g["file"], [])
         ok_dates = {g["date_start"], g["date_end"], meta[g["file"]]["published"]}
@@ -265,8 +288,17 @@ def score(corpus: Path, extract: Extractor = claim_records) -> Report:
                 )  # fmt: skip
         if g.get("perpetrator"):
             perp_total += 1
-            perp_ok += any(p.perpetrator == g["perpetrator"] for p in hits)
+            if any(p.perpetrator == g["perpetrator"] for p in hits):
+                perp_ok += 1
+            else:
+                perpetrator_misses.append(
+                    {"file": g["file"], "deaths": g["deaths"], "want": g["perpetrator"],
+                     "want_text": g.get("perpetrator_text"),
+                     "got": sorted({(p.perpetrator, p.perpetrator_text) for p in hits},
+                                   key=str), "quote": g["quote"]}
+                )  # fmt: skip
 
+    found_ok, found_total = _perpetrators_where_found(gold_rows, preds)
     extras = [
         {"file": p.file, "deaths": p.deaths, "governorate": p.governorate,
          "cumulative": p.cumulative, "date": p.date, "source": p.source, "sentence": p.sentence}
@@ -299,6 +331,8 @@ def score(corpus: Path, extract: Extractor = claim_records) -> Report:
             "source_ok": src_ok,
             "perpetrator_total": perp_total,
             "perpetrator_ok": perp_ok,
+            "perpetrator_found_total": found_total,
+            "perpetrator_found_ok": found_ok,
             "traps": len(traps),
             "traps_taken": len(taken),
             "articles": len(meta),
@@ -312,6 +346,7 @@ def score(corpus: Path, extract: Extractor = claim_records) -> Report:
         misses=report_misses,
         extras=extras,
         source_misses=source_misses,
+        perpetrator_misses=perpetrator_misses,
         errors=errors,
     )
 
@@ -333,6 +368,17 @@ def _print(report: Report, show: str) -> None:
         for s in report.source_misses:
             print(f"source {s['file']} {s['deaths']}: want {s['want']!r}, got {s['got']}\n"
                   f"    {s['quote']}", file=out)  # fmt: skip
+    if show in ("perpetrators", "all"):
+        for s in report.perpetrator_misses:
+            print(f"perpetrator {s['file']} {s['deaths']}: want {s['want']} "
+                  f"({s['want_text']!r}), got {s['got']}\n    {s['quote']}", file=out)  # fmt: skip
+        found_ok, found = (
+            report.counts["perpetrator_found_ok"],
+            report.counts["perpetrator_found_total"],
+        )
+        share = found_ok / found if found else 0.0
+        print(f"perpetrator on gold rows whose number was found in their sentence (any "
+              f"place or date): {found_ok}/{found}={share:.2f}", file=out)  # fmt: skip
     for error in report.errors:
         print(f"error: {error}", file=out)
     for trap in report.traps_taken:
@@ -358,8 +404,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("corpus", type=Path, help="folder with articles/, meta.jsonl, gold.jsonl")
     parser.add_argument("--json", action="store_true", help="print the whole report as JSON")
-    parser.add_argument("--show", choices=("none", "misses", "extras", "sources", "all"),
-                        default="none", help="list the rows behind the figures")  # fmt: skip
+    shows = ("none", "misses", "extras", "sources", "perpetrators", "all")
+    parser.add_argument("--show", choices=shows, default="none",
+                        help="list the rows behind the figures")  # fmt: skip
     args = parser.parse_args(argv)
     if not (args.corpus / "meta.jsonl").exists() or not (args.corpus / "gold.jsonl").exists():
         print(f"{args.corpus}: not a corpus folder (needs meta.jsonl and gold.jsonl)",

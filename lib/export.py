@@ -240,6 +240,7 @@ def _parser() -> argparse.ArgumentParser:
         ("type", "claim type: death_toll, event, statement (repeatable)"),
         ("event", "event type, e.g. shelling (repeatable)"),
         ("victims", "victims of death tolls: civilians, security_forces, rebels, all (repeatable)"),
+        ("perpetrator", "alleged perpetrator, e.g. government, unknown (repeatable)"),
     ):
         parser.add_argument(f"--{key}", action="append", default=[], help=help_text)
     return parser

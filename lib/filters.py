@@ -13,6 +13,8 @@ Semantics (documented in docs/analytics.md):
 - event types restrict event claims only; death tolls and statements pass through (add
   claim_types={"event"} to see events alone).
 - victims restrict death tolls only, the same way (events and statements record no victims).
+- alleged perpetrators restrict death tolls and events (the claims that blame someone; a null
+  perpetrator, as in a store not yet re-extracted, counts as "unknown"); statements pass.
 An empty set or None means "no restriction".
 """
 
@@ -26,11 +28,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from lib.claims import CLAIM_TYPES, EVENT_TYPES, GOVERNORATE_CODES, SOURCE_KINDS, VICTIMS
+from lib.claims import (
+    CLAIM_TYPES,
+    EVENT_TYPES,
+    GOVERNORATE_CODES,
+    PERPETRATORS,
+    SOURCE_KINDS,
+    VICTIMS,
+)
 from lib.series import CodedClaims
 
 # URL query keys, in the order they are written.
-QUERY_KEYS = ("province", "start", "end", "source", "kind", "type", "event", "victims")
+QUERY_KEYS = (
+    "province", "start", "end", "source", "kind", "type", "event", "victims", "perpetrator",
+)  # fmt: skip
 # Set-valued field -> (query key, allowed values or None for free text).
 _SET_FIELDS: dict[str, tuple[str, tuple[str, ...] | None]] = {
     "governorates": ("province", GOVERNORATE_CODES),
@@ -39,6 +50,7 @@ _SET_FIELDS: dict[str, tuple[str, tuple[str, ...] | None]] = {
     "claim_types": ("type", CLAIM_TYPES),
     "event_types": ("event", EVENT_TYPES),
     "victims": ("victims", VICTIMS),
+    "perpetrators": ("perpetrator", PERPETRATORS),
 }
 
 
@@ -99,6 +111,7 @@ class ClaimFilter:
     claim_types: frozenset[str] = field(default_factory=frozenset)
     event_types: frozenset[str] = field(default_factory=frozenset)
     victims: frozenset[str] = field(default_factory=frozenset)
+    perpetrators: frozenset[str] = field(default_factory=frozenset)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "start", _as_date(self.start))
@@ -159,6 +172,12 @@ class ClaimFilter:
         if self.victims:
             is_toll = columns.isin("claim_type", {"death_toll"})
             keep &= ~is_toll | columns.isin("victims", self.victims)
+        if self.perpetrators:
+            blames = columns.isin("claim_type", {"death_toll", "event"})
+            named = columns.isin("perpetrator", self.perpetrators)
+            if "unknown" in self.perpetrators:
+                named |= ~columns.isin("perpetrator", PERPETRATORS)
+            keep &= ~blames | named
         return keep
 
     def to_query_params(self) -> dict[str, list[str]]:

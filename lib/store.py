@@ -53,7 +53,7 @@ REPO = Path(__file__).resolve().parent.parent
 SEEDS_DIR = REPO / "seeds"
 DEFAULT_DB = REPO / "data" / "claims.duckdb"
 ENV_VAR = "SYRIA_CLAIMS_DB"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: claims gained perpetrator, perpetrator_text
 LOCK_TIMEOUT_S = 15.0  # how long an operation waits for another process to release the file
 # A long ingest lets go of the file every HOLD_S seconds for YIELD_S, so that the dashboard
 # (polling every POLL_S while it waits) gets a turn; this costs the ingest about 5 %.
@@ -111,6 +111,23 @@ _REFRESH_STATUS = """UPDATE corrections SET status = CASE
     ELSE 'orphaned' END WHERE article_id = $1"""
 _REFRESH_ALL = """UPDATE corrections SET status = CASE
     WHEN claim_id IN (SELECT claim_id FROM claims) THEN 'active' ELSE 'orphaned' END"""
+
+
+def _migrate(con: duckdb.DuckDBPyConnection) -> None:
+    """Bring an older store to this schema inside the opening transaction: claim columns the
+    model gained since (version 2: `perpetrator`, `perpetrator_text`) are added, null on the
+    claims already stored (not read for them yet: `--reextract` fills them); nothing is
+    dropped or rewritten."""
+    present = {
+        name
+        for (name,) in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'claims'"
+        ).fetchall()
+    }
+    for column in CLAIM_COLUMNS:
+        if column not in present:
+            con.execute(f"ALTER TABLE claims ADD COLUMN {column} {_SQL_TYPES[SCHEMA[column]]}")
+    con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
 
 
 # Streamlit serves sessions from threads of one process. DuckDB shares one database instance
@@ -237,6 +254,8 @@ class ClaimStore:
                     f"{self.path} has schema version {row[0]}; "
                     f"this code reads up to {SCHEMA_VERSION}"
                 )
+            elif int(row[0]) < SCHEMA_VERSION:
+                _migrate(con)
 
     # -- connections and transactions -------------------------------------------------------
 

@@ -16,6 +16,7 @@ from lib.claims import (
     DATE_PRECISIONS,
     EVENT_TYPES,
     GOVERNORATE_CODES,
+    PERPETRATORS,
     QUALIFIERS,
     SOURCE_KINDS,
     VICTIMS,
@@ -63,6 +64,9 @@ EDITOR_CONFIG = {
         "date precision", options=DATE_PRECISIONS, **_words
     ),
     "event_type": st.column_config.SelectboxColumn("event", options=EVENT_TYPES, **_words),
+    "perpetrator": st.column_config.SelectboxColumn(
+        "alleged perpetrator", options=PERPETRATORS, **_words
+    ),
     REJECTED: st.column_config.CheckboxColumn("reject", help="not a real claim"),
 }
 

@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from lib import charts, explorer, export, periods
-from lib.claims import CLAIM_TYPES, EVENT_TYPES, SOURCE_KINDS, VICTIMS
+from lib.claims import CLAIM_TYPES, EVENT_TYPES, PERPETRATORS, SOURCE_KINDS, VICTIMS
 from lib.corrected import with_notes
 from lib.filters import ClaimFilter
 from lib.geography import GOVERNORATES
@@ -35,6 +35,7 @@ WIDGETS = {
     "type": "f_type",
     "event": "f_event",
     "victims": "f_victims",
+    "perpetrator": "f_perpetrator",
 }
 DATES = "f_dates"
 AUTO_DATES = "f_dates_auto"  # the span the date widget was given automatically, else None
@@ -238,6 +239,7 @@ def _init_from_url(span: tuple[dt.date, dt.date]) -> None:
         (WIDGETS["type"], url.claim_types),
         (WIDGETS["event"], url.event_types),
         (WIDGETS["victims"], url.victims),
+        (WIDGETS["perpetrator"], url.perpetrators),
     ):
         st.session_state.setdefault(state_key, sorted(values))
     start = url.start or span[0]
@@ -349,6 +351,15 @@ def sidebar_filter() -> ClaimFilter:
             key=WIDGETS["victims"],
             placeholder="Civilians, security forces, rebels, all",
             help="Restricts death tolls only; events and statements record no victims.",
+        )
+        st.multiselect(
+            "Alleged perpetrators",
+            PERPETRATORS,
+            format_func=_humanise,
+            key=WIDGETS["perpetrator"],
+            placeholder="Anyone (as each source tells it)",
+            help="Who did the killing according to the claim's own source; narrows death "
+            "tolls and events. Unknown: the source names no one.",
         )
         st.button("Reset filters", on_click=reset_filters, icon=":material/restart_alt:")
         st.caption("The address bar keeps these filters: copy the link to share this view.")

@@ -33,6 +33,7 @@ from lib.extract.dates import (
 from lib.extract.events import event_matcher, find_events
 from lib.extract.matching import Hit, find, within
 from lib.extract.numbers import find_numbers
+from lib.extract.perpetrators import perpetrator_fields
 from lib.extract.places import (
     NATIONWIDE,
     UNKNOWN,
@@ -360,7 +361,11 @@ class _ArticleExtractor:
     ) -> dict[str, Any]:
         char_start = self.char_starts[start]
         char_end = self.char_starts[end - 1] + self.char_lengths[end - 1]
-        return self._record_chars(kind, sentence, char_start, char_end, claimed, **fields)
+        cumulative, event = claimed.when.cumulative, fields.get("event_type")
+        blame = perpetrator_fields(
+            self.doc, self.sentences, sentence, start, end, cumulative, event
+        )
+        return self._record_chars(kind, sentence, char_start, char_end, claimed, **blame, **fields)
 
     def _record_chars(
         self,
