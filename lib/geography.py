@@ -280,7 +280,8 @@ def _governorate_points() -> dict[str, tuple[float, float]]:
     return points
 
 
-def _governorate_place(code: str) -> Place:
+def governorate_place(code: str) -> Place:
+    """The governorate of an ISO code as a place (its point lies inside the polygon)."""
     lat, lon = _governorate_points()[code]
     return Place(GOVERNORATES[code], code, lat, lon, "governorate")
 
@@ -321,14 +322,14 @@ def resolve_place(name: str, prefer: str = "governorate") -> Place | None:
     if prefer == "town":
         town = _town_place(folded, fuzzy=False) or _town_place(folded, fuzzy=True)
         code = code or governorate_code(folded)
-        return town or (_governorate_place(code) if code else None)
+        return town or (governorate_place(code) if code else None)
     if code is None:
         town = _town_place(folded, fuzzy=False)
         if town is not None:
             return town
         code = governorate_code(folded)
     if code is not None:
-        return _governorate_place(code)
+        return governorate_place(code)
     return _town_place(folded, fuzzy=True)
 
 
