@@ -97,6 +97,25 @@ class _Carry:
     toll: bool = False
 
 
+class _Frame(NamedTuple):
+    """The event the article is talking about: where and when the last toll that named its
+    own place happened. Later claims that name no place share it, unless they name another
+    day (another event)."""
+
+    where: Where
+    when: When
+
+
+def _same_time(event: When, claim: When) -> bool:
+    """Whether a claim may belong to the event: it names no day of its own, or days that
+    overlap the event's."""
+    if claim.precision in ("day_inferred", "unknown") or event.precision == "day_inferred":
+        return True
+    if None in (event.start, event.end, claim.start, claim.end):
+        return True
+    return claim.start <= event.end and event.start <= claim.end
+
+
 class _Claimed(NamedTuple):
     """Who says a claim, where and when (a named tuple: one is built per claim)."""
 
@@ -140,7 +159,7 @@ class _ArticleExtractor:
         self.doc = parse(article.text)
         self.hits = _hits(self.doc, article.body_start)
         self.placer = Placer(self.doc, self.hits.places)
-        self.frame: Where | None = None  # the place of the event the article is about
+        self.frame: _Frame | None = None
         self.sentences = sentences(self.doc, article.body_start)
         self.outlet = Speaker(article.outlet or "reporter", "reporter", False)
         memory = SpeakerMemory()
@@ -210,8 +229,15 @@ class _ArticleExtractor:
         if where is None:
             where, note = self._fallback_place(index, source, carry, kind, when)
             notes += [note] if note else []
-        elif kind != "statement" and where.located:
-            self.frame = where  # a place of its own: the event the article now talks about
+        elif where.region:  # "northern Syria": the event's place if it lies there
+            context, note = self._context_place(carry, when)
+            if context is not None and context.governorate in where.region:
+                where = context
+                notes.append(note)
+        elif kind != "statement" and not when.cumulative:
+            # a place of its own: the event the article now talks about (a claim about the
+            # whole country ends the event frame)
+            self.frame = _Frame(where, when) if where.located else None
         if carry.when is not None and when is carry.when:
             notes.append("date from the paragraph")
         return _Claimed(source, where, when, tuple(notes))
@@ -236,11 +262,18 @@ class _ArticleExtractor:
         since_uprising = when.cumulative and when.start == _CONFLICT_START
         if since_uprising and not self.placer.refers_back(span.start, span.end):
             return NATIONWIDE, "running total of the country"
+        context, note = self._context_place(carry, when)
+        return (context, note) if context is not None else (UNKNOWN, "")
+
+    def _context_place(self, carry: _Carry, when: When) -> tuple[Where | None, str]:
+        """The place of the sentence the claim continues in its paragraph, else the place of
+        the event the article is about, unless the claim names another day."""
         if carry.where is not None:
             return carry.where, "place from the previous sentence"
-        if self.frame is not None:
-            return self.frame, "place of the event"
-        return UNKNOWN, ""
+        frame = self.frame
+        if frame is not None and _same_time(frame.when, when):
+            return frame.where, "place of the event"
+        return None, ""
 
     def _when(
         self, mention: TimeMention | None, carry: _Carry, kind: str, count: int | None

@@ -40,6 +40,8 @@ from lib.geography import Place, governorate_place, place_phrases, resolve_place
 _PRECISION_RANK = {"town": 0, "governorate": 1, "country": 2}
 _CLAUSE_BREAKS = frozenset({";", "but", "while", "whereas", "although"})
 _CLAUSE_PENALTY = 8
+_POSSESSIVE = frozenset({"'s", "’s"})
+_LIST_WORDS = frozenset({",", "and", "&", "as", "well", "both", "also"})  # a list, not a container
 _OWNED_PENALTY = 6  # a group another count of the sentence owns ("... Daraa, eight in ...")
 COUNTRY = Place("Syria", None, None, None, "country")
 # A dateline: at the start of a body paragraph, capitalised place words (with "/" between
@@ -60,6 +62,7 @@ class PlaceMention(NamedTuple):
     end: int
     place: Place
     text: str  # as written
+    region: tuple[str, ...] = ()  # a part of the country: the governorates it may be
 
 
 class Where(NamedTuple):
@@ -72,6 +75,7 @@ class Where(NamedTuple):
     lon: float | None
     precision: str
     text: str | None = None  # the name as written, for topic labels
+    region: tuple[str, ...] = ()  # "northern Syria": the governorates it may be
 
     @classmethod
     def of(cls, mention: PlaceMention) -> Where:
@@ -80,8 +84,10 @@ class Where(NamedTuple):
         p = mention.place
         text = mention.text
         name = p.name if p.precision == "country" else text
+        if mention.region:
+            return cls(text, None, None, None, None, "country", text, mention.region)
         if cls is Where:  # built in C (the named tuple's `__new__` runs Python)
-            return _as_where((name, p.governorate, None, p.lat, p.lon, p.precision, text))
+            return _as_where((name, p.governorate, None, p.lat, p.lon, p.precision, text, ()))
         return cls(name, p.governorate, None, p.lat, p.lon, p.precision, text)
 
     @property
@@ -98,9 +104,25 @@ NATIONWIDE = Where("Syria", None, None, None, None, "country", "Syria")
 @functools.cache
 def place_matcher() -> PhraseMatcher:
     rules = load_rules("places")
-    return phrase_matcher(
-        {"place": list(place_phrases()), "nation": rules["nationwide"], "capital": rules["capital"]}
-    )
+    table = {"place": list(place_phrases()), "nation": rules["nationwide"]}
+    table["capital"] = rules["capital"]
+    for direction, phrases in _region_phrases().items():
+        table[f"region:{direction}"] = phrases
+    return phrase_matcher(table)
+
+
+@functools.cache
+def _region_phrases() -> dict[str, list[str]]:
+    """Direction -> the phrases naming that part of the country: "northern syria", "north
+    syria", "the north of the country", "syria's north", "the country's northeast"."""
+    phrases: dict[str, list[str]] = {}
+    for word, direction in load_rules("places")["region_words"].items():
+        forms = phrases.setdefault(direction, [])
+        forms += [f"{word} syria"]
+        if not word.endswith("ern") and word != "central":  # nouns: "the north of"
+            forms += [f"the {word} of syria", f"the {word} of the country"]
+            forms += [f"syria's {word}", f"the country's {word}"]
+    return phrases
 
 
 @functools.cache
@@ -122,6 +144,8 @@ class _Words(NamedTuple):
     locator_cues: frozenset[str]
     dateline_max: int
     anaphors: frozenset[str]
+    descriptors: frozenset[str]
+    regions: dict[str, tuple[str, ...]]
 
 
 @functools.cache
@@ -139,6 +163,8 @@ def _words() -> _Words:
         frozenset(r["locator_cues"]),
         r["dateline_max_chars"],
         frozenset(r["anaphors"]),
+        frozenset(r["descriptors"]),
+        {k: tuple(v) for k, v in r["regions"].items()},
     )
 
 
@@ -190,8 +216,10 @@ def find_places(
             continue  # where the reporter is
         written = text[char : starts[end - 1] + len(texts[end - 1])]  # the span's text
         after = lowers[end] if end < length else ""
-        if label == "nation":
-            found.append(PlaceMention(start, end, COUNTRY, written))
+        if label == "nation" or label.startswith("region:"):
+            if not _describes_source(lowers, start, w):
+                region = w.regions[label[7:]] if label != "nation" else ()
+                found.append(PlaceMention(start, end, COUNTRY, written, region))
             continue
         if label == "capital":
             if after != "of":  # "the capital of Raqqa province" is another city
@@ -211,9 +239,20 @@ def find_places(
         if after in w.governorate:
             prefer = "governorate"
         place = _resolve(name, prefer)
-        if place is not None:
-            found.append(PlaceMention(start, end, _around(place, start, end, lowers, w), written))
+        if place is None:
+            continue
+        if place.precision == "country" and (
+            after in _POSSESSIVE or _describes_source(lowers, start, w)
+        ):
+            continue  # "Syria's civil war", "a network of activists inside Syria"
+        found.append(PlaceMention(start, end, _around(place, start, end, lowers, w), written))
     return found
+
+
+def _describes_source(lowers: list[str], start: int, w: _Words) -> bool:
+    """A country-wide phrase that describes a source: "a network of activists across Syria",
+    "activists operating inside Syria"."""
+    return any(t in w.descriptors for t in lowers[max(0, start - 3) : start])
 
 
 def _around(place: Place, start: int, end: int, lowers: list[str], w: _Words) -> Place:
@@ -349,6 +388,10 @@ def _groups(mentions: list[PlaceMention], lowers: list[str]) -> list[list[PlaceM
 
 
 def _where(group: list[PlaceMention]) -> Where:
+    named = [m for m in group if not m.region]
+    if not named:
+        return Where.of(group[0])
+    group = named
     codes: list[str] = []
     for m in group:
         code = m.place.governorate
@@ -367,14 +410,13 @@ def _drop_containers(mentions: list[PlaceMention], lowers: list[str]) -> list[Pl
     if len(mentions) < 2:
         return mentions
     w = _words()
-    kind_words = w.town | w.governorate | w.glue
+    kind_words = (w.town | w.governorate | w.glue) - _LIST_WORDS
     kept = []
     for m, following in itertools.pairwise(mentions):
         between = lowers[m.end : following.start]
         of = len(between) >= 2 and between[-1] == "of"
-        contains = of and all(t in kind_words for t in between[:-1])
-        possessive = of and between[0] == "'s" and all(t in kind_words for t in between[1:-1])
-        if not (contains or possessive):
+        words = between[1:-1] if between[0] in _POSSESSIVE else between[:-1]
+        if not (of and all(t in kind_words for t in words)):
             kept.append(m)
     kept.append(mentions[-1])
     return kept
