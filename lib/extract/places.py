@@ -415,7 +415,7 @@ def _drop_containers(mentions: list[PlaceMention], lowers: list[str]) -> list[Pl
     for m, following in itertools.pairwise(mentions):
         between = lowers[m.end : following.start]
         of = len(between) >= 2 and between[-1] == "of"
-        words = between[1:-1] if between[0] in _POSSESSIVE else between[:-1]
+        words = between[1:-1] if of and between[0] in _POSSESSIVE else between[:-1]
         if not (of and all(t in kind_words for t in words)):
             kept.append(m)
     kept.append(mentions[-1])
