@@ -234,6 +234,9 @@ class _ArticleExtractor:
             if context is not None and context.governorate in where.region:
                 where = context
                 notes.append(note)
+            elif (named := self.placer.in_region(where.region)) is not None:
+                where = named
+                notes.append("the article's one governorate in that region")
         elif kind != "statement" and not when.cumulative:
             # a place of its own: the event the article now talks about (a claim about the
             # whole country ends the event frame)

@@ -35,7 +35,7 @@ from spacy.tokens import Doc
 from lib.extract.matching import Hit, phrase_matcher, starts_with_start, within
 from lib.extract.rules import load_rules
 from lib.extract.text import doc_text, token_lowers, token_offsets, token_texts
-from lib.geography import Place, governorate_place, place_phrases, resolve_place
+from lib.geography import GOVERNORATES, Place, governorate_place, place_phrases, resolve_place
 
 _PRECISION_RANK = {"town": 0, "governorate": 1, "country": 2}
 _CLAUSE_BREAKS = frozenset({";", "but", "while", "whereas", "although"})
@@ -285,6 +285,7 @@ class Placer:
             if lowers[i] in nouns and lowers[i - 1] == "the" and lowers[i + 1] != "of"
         ]
         self._sentence: tuple[int, int, tuple] | None = None
+        self._codes: list[str | None] | None = None  # governorates the article names, in order
         self._groups: list[list[PlaceMention]] = []
         self._ends: list[int] = []  # where each group ends (sorted: groups do not overlap)
 
@@ -309,6 +310,16 @@ class Placer:
         of the paragraph may continue)."""
         groups = self.candidates(*sentence, exclude)
         return _where(groups[0]) if groups else None
+
+    def in_region(self, region: tuple[str, ...]) -> Where | None:
+        """The first governorate of a region ("northern Syria") that the article names, if
+        any: the report's lead names the region, the body the place ("Hassakeh")."""
+        if self._codes is None:
+            self._codes = list(dict.fromkeys(m.place.governorate for m in self.mentions))
+        for code in self._codes:
+            if code in region:
+                return Where.of(PlaceMention(0, 0, governorate_place(code), GOVERNORATES[code]))
+        return None
 
     def refers_back(self, start: int, end: int) -> bool:
         """Whether tokens [start, end) point back to a place named before: "in the city",
