@@ -160,6 +160,7 @@ class _ArticleExtractor:
         self.hits = _hits(self.doc, article.body_start)
         self.placer = Placer(self.doc, self.hits.places)
         self.frame: _Frame | None = None
+        self.last_place: Where | None = None  # what "the city", "the town" point back to
         self.sentences = sentences(self.doc, article.body_start)
         self.outlet = Speaker(article.outlet or "reporter", "reporter", False)
         memory = SpeakerMemory()
@@ -241,6 +242,7 @@ class _ArticleExtractor:
             # a place of its own: the event the article now talks about (a claim about the
             # whole country ends the event frame)
             self.frame = _Frame(where, when) if where.located else None
+            self.last_place = where if where.located else self.last_place
         if carry.when is not None and when is carry.when:
             notes.append("date from the paragraph")
         return _Claimed(source, where, when, tuple(notes))
@@ -249,10 +251,10 @@ class _ArticleExtractor:
         self, index: int, source: Attribution | None, carry: _Carry, kind: str, when: When
     ) -> tuple[Where, str]:
         """A claim whose sentence names no place: the speaker's own place ("an activist in
-        Binnish"); else, for tolls and events, the place of the sentence it continues in the
-        paragraph, else the place of the event the article is about (the event frame). A
-        running total since the uprising began is the country's, not the event's, unless the
-        sentence points back ("in the city"). Statements are about the whole country."""
+        Binnish"); for tolls and events, the last place named when the sentence points back
+        ("in the city"); a running total since the uprising began is the country's; else
+        the place of the sentence it continues in the paragraph, else the place of the event
+        the article is about (the event frame). Statements are about the whole country."""
         speaker_place = source.speaker.place if source is not None else None
         if speaker_place:
             place = resolve_place(speaker_place)
@@ -262,8 +264,9 @@ class _ArticleExtractor:
         if kind == "statement":
             return NATIONWIDE, ""
         span = self.sentences[index].span
-        since_uprising = when.cumulative and when.start == _CONFLICT_START
-        if since_uprising and not self.placer.refers_back(span.start, span.end):
+        if self.placer.refers_back(span.start, span.end) and self.last_place is not None:
+            return self.last_place, "the place the sentence points back to"
+        if when.cumulative and when.start == _CONFLICT_START:
             return NATIONWIDE, "running total of the country"
         context, note = self._context_place(carry, when)
         return (context, note) if context is not None else (UNKNOWN, "")
