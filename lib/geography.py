@@ -235,6 +235,12 @@ def _place_index() -> dict[str, Place]:
     return index
 
 
+@functools.cache
+def _place_keys() -> list[str]:
+    """The gazetteer's name keys, the choices of a fuzzy match (built once)."""
+    return list(_place_index())
+
+
 def _governorate_exact(folded: str) -> str | None:
     """ISO code for an exact alias key, as is or without the words around it ("province",
     "countryside"): "Damascus countryside" is an alias of Rif Dimashq, "Idlib countryside" not."""
@@ -291,11 +297,12 @@ def _town_place(name: str, fuzzy: bool) -> Place | None:
     key = name_key(name)
     place = index.get(key)
     if place is None and fuzzy:
-        match = _best_fuzzy(key, list(index))
+        match = _best_fuzzy(key, _place_keys())
         place = index[match] if match else None
     return place
 
 
+@functools.lru_cache(maxsize=65536)
 def resolve_place(name: str, prefer: str = "governorate") -> Place | None:
     """Resolve a place name to a town, a governorate or the whole country.
 
