@@ -239,10 +239,13 @@ class _ArticleExtractor:
                 where = named
                 notes.append("the article's one governorate in that region")
         elif kind != "statement" and not when.cumulative:
-            # a place of its own: the event the article now talks about (a claim about the
-            # whole country ends the event frame)
-            self.frame = _Frame(where, when) if where.located else None
-            self.last_place = where if where.located else self.last_place
+            # a place of its own: the event the article now talks about (a toll of the whole
+            # country ends the event frame)
+            if where.located:
+                self.frame = _Frame(where, when)
+                self.last_place = where
+            elif kind == "death_toll":
+                self.frame = None
         if carry.when is not None and when is carry.when:
             notes.append("date from the paragraph")
         return _Claimed(source, where, when, tuple(notes))
@@ -358,7 +361,7 @@ class _ArticleExtractor:
         span = sentence.span
         hits = within(self.hits.tolls, span.start, span.end)
         tolls = find_tolls(span, find_numbers(span), hits, carry.toll)
-        counts = tuple((t.start, t.end) for t in tolls)
+        counts = tuple(sorted((t.start, t.end) for t in tolls))
         made: list[dict[str, Any]] = []
         for position, toll in enumerate(tolls):
             count = toll.deaths if toll.deaths is not None else toll.low

@@ -337,8 +337,8 @@ class Placer:
     ) -> Where | None:
         """Where the claim at tokens `claim` happened: the cheapest of the nearest groups before
         and after it in its sentence. Groups holding a name inside `avoid` (its sub-counts'
-        places: "including 12 in Daraa") are skipped; `peers` are the other counts of the
-        sentence, which own the names that follow them in their clause."""
+        places: "including 12 in Daraa") are skipped; `peers` are the counts of the sentence
+        (sorted), which own the names that follow them in their clause."""
         groups = self.candidates(*sentence, exclude)
         if not groups:
             return None
@@ -356,11 +356,10 @@ class Placer:
             options.append(groups[k])
         if not options:
             return None
-        counts = sorted(peers)
-        return _where(min(options, key=lambda g: self._cost(g, claim, counts)))
+        return _where(min(options, key=lambda g: self._cost(g, claim, peers)))
 
     def _cost(
-        self, group: list[PlaceMention], claim: tuple[int, int], counts: list[tuple[int, int]]
+        self, group: list[PlaceMention], claim: tuple[int, int], counts: Sequence[tuple[int, int]]
     ) -> float:
         """Tokens between the claim and the group, plus the clause breaks among them, plus a
         half token for a group before the claim (ties go to "killed in X"), plus a penalty
