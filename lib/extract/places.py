@@ -40,7 +40,7 @@ from lib.geography import GOVERNORATES, Place, governorate_place, place_phrases,
 _PRECISION_RANK = {"town": 0, "governorate": 1, "country": 2}
 _CLAUSE_BREAKS = frozenset({";", "but", "while", "whereas", "although"})
 _CLAUSE_PENALTY = 8
-_POSSESSIVE = frozenset({"'s", "’s"})
+_POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
 _LIST_WORDS = frozenset({",", "and", "&", "as", "well", "both", "also"})  # a list, not a container
 _OWNED_PENALTY = 6  # a group another count of the sentence owns ("... Daraa, eight in ...")
 COUNTRY = Place("Syria", None, None, None, "country")
@@ -261,8 +261,10 @@ def _around(place: Place, start: int, end: int, lowers: list[str], w: _Words) ->
     code = place.governorate
     if code not in w.surroundings or place.precision == "country":
         return place
-    after = lowers[end] if end < len(lowers) else ""
-    near = after in w.around_after or any(
+    following = lowers[end : end + 3]
+    possessive = bool(following) and following[0] in _POSSESSIVE  # "Damascus' eastern suburb"
+    following = following[1:] if possessive else following[:1]
+    near = any(t in w.around_after for t in following) or any(
         t in w.around_before for t in lowers[max(0, start - w.around_reach) : start]
     )
     return governorate_place(w.surroundings[code]) if near else place
@@ -414,9 +416,9 @@ def _where(group: list[PlaceMention]) -> Where:
 
 
 def _drop_containers(mentions: list[PlaceMention], lowers: list[str]) -> list[PlaceMention]:
-    """In "the Damascus suburb of Douma", "the Idlib province town of Saraqeb" or "Syria's
-    southern province of Daraa" the first name only locates the second: it is no candidate of
-    its own, whichever is nearer."""
+    """In "the Damascus suburb of Douma", "the Idlib province town of Saraqeb", "Syria's
+    southern province of Daraa" or "Idlib's Jisr al-Shughour" the first name only locates the
+    second: it is no candidate of its own, whichever is nearer."""
     if len(mentions) < 2:
         return mentions
     w = _words()
@@ -424,9 +426,10 @@ def _drop_containers(mentions: list[PlaceMention], lowers: list[str]) -> list[Pl
     kept = []
     for m, following in itertools.pairwise(mentions):
         between = lowers[m.end : following.start]
+        possessive = bool(between) and between[0] in _POSSESSIVE  # "Idlib's Jisr al-Shughour"
         of = len(between) >= 2 and between[-1] == "of"
-        words = between[1:-1] if of and between[0] in _POSSESSIVE else between[:-1]
-        if not (of and all(t in kind_words for t in words)):
+        words = between[int(possessive) : len(between) - int(of)]
+        if not ((of or possessive) and all(t in kind_words for t in words)):
             kept.append(m)
     kept.append(mentions[-1])
     return kept
@@ -444,7 +447,7 @@ def _drop_locators(mentions: list[PlaceMention], lowers: list[str]) -> list[Plac
         locates = (
             previous.place.precision == "town"
             and any(t in w.locator_cues for t in between)
-            and all(t in w.locator for t in between)
+            and all(t in w.locator or t.isdigit() for t in between)  # "10 km south of"
         )
         if not locates:
             kept.append(m)
