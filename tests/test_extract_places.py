@@ -3,6 +3,7 @@ lists and regions. Sentences written for these tests in wire-copy style."""
 
 from __future__ import annotations
 
+import functools
 import random
 from datetime import date
 
@@ -139,6 +140,37 @@ def test_a_war_place_never_shadows_a_governorate_name():
         assert resolve_place(name).precision == "governorate"
 
 
+# -- places learned from an explicit cue ---------------------------------------------------
+@pytest.mark.parametrize(
+    "cue",
+    [
+        "in the village of Tell al-Qasr in Hama province",
+        "in the Hama village of Tell al-Qasr",
+        "in the village of Tell al-Qasr, north of Hama",
+    ],
+)
+def test_a_place_learned_from_a_cue_applies_to_later_mentions(cue):
+    first, later = tolls(
+        f"Shelling killed 5 people {cue} on Tuesday, activists said.",
+        "On Wednesday, troops stormed Tell al-Qasr, killing 3 more, the group said.",
+    ).itertuples()
+    assert (first.place, first.governorate) == ("Tell al-Qasr", "SY-HM")
+    assert (later.place, later.governorate, later.deaths) == ("Tell al-Qasr", "SY-HM", 3)
+
+
+def test_a_name_without_a_cue_is_not_learned():
+    (row,) = tolls(
+        "Shelling killed 5 people in the village of Tell al-Qasr on Tuesday."
+    ).itertuples()
+    assert row.geo_precision == "unknown"
+
+
+def test_a_gazetteer_name_ending_a_longer_name_is_not_that_place():
+    # "Naima" is a Daraa village; "Beit Naima" is another place
+    (row,) = tolls("Shelling killed 5 people in Beit Naima on Tuesday.").itertuples()
+    assert row.geo_precision == "unknown"
+
+
 # -- datelines and other clauses -------------------------------------------------------------
 @pytest.mark.parametrize(
     "dateline",
@@ -263,19 +295,34 @@ def test_a_clause_break_keeps_a_place_with_its_own_count():
 
 
 # -- linear time (issue 13) ------------------------------------------------------------------
-def _choose_all(text: str) -> None:
+@functools.cache
+def _parsed(text: str) -> tuple:
+    """Tokens and mentions of a text, made once: the growth tests time the place choice."""
     doc = parse(text)
     mentions = find_places(doc, find(place_matcher(), doc), [], 0)
-    placer = Placer(doc, mentions)
     lowers = [t.lower_ for t in doc]
-    counts = tuple((i, i + 1) for i, w in enumerate(lowers) if w.isdigit())
+    return doc, mentions, tuple((i, i + 1) for i, w in enumerate(lowers) if w.isdigit())
+
+
+def _choose_all(text: str) -> None:
+    doc, mentions, counts = _parsed(text)
+    placer = Placer(doc, mentions)
     for claim in counts:
         placer.choose((0, len(doc)), claim, (), (), counts)
 
 
 def test_place_choice_is_linear_in_a_sentence_that_never_ends():
     chunk = "shelling killed 3 people in Homs , 4 in Hama and 5 near Damascus while "
-    assert_linear(_choose_all, lambda n: chunk * n, 300, repeat=5)
+    assert_linear(_choose_all, lambda n: chunk * n, 600, repeat=5)
+
+
+def test_learning_places_is_linear_on_hostile_text():
+    def step(text: str) -> None:
+        doc = parse(text)
+        find_places(doc, find(place_matcher(), doc), [], 0)
+
+    chunk = "the town of Tell Al Qasr Beit Umm Ras in Hama province and Tell Al Qasr "
+    assert_linear(step, lambda n: chunk * n, 1200, repeat=5)
 
 
 def test_place_choice_is_linear_on_random_text():

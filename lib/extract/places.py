@@ -144,6 +144,7 @@ class _Words(NamedTuple):
     locator_cues: frozenset[str]
     dateline_max: int
     anaphors: frozenset[str]
+    name_prefixes: frozenset[str]
     descriptors: frozenset[str]
     regions: dict[str, tuple[str, ...]]
 
@@ -163,6 +164,7 @@ def _words() -> _Words:
         frozenset(r["locator_cues"]),
         r["dateline_max_chars"],
         frozenset(r["anaphors"]),
+        frozenset(r["name_prefixes"]),
         frozenset(r["descriptors"]),
         {k: tuple(v) for k, v in r["regions"].items()},
     )
@@ -234,6 +236,8 @@ def find_places(
         before = lowers[start - 2] if start >= 2 else ""
         if end < length and texts[end].istitle() and after not in kind_words:
             continue  # part of a longer name: "Bab Amr", "Aleppo University"
+        if start and lowers[start - 1] in w.name_prefixes and texts[start - 1][:1].isupper():
+            continue  # the end of a longer name: "Beit Naima"
         prefer = "town" if before in w.town or after in ("city", "town") else "governorate"
         name = phrases.get(written.lower(), written)
         if after in w.governorate:
@@ -246,7 +250,92 @@ def find_places(
         ):
             continue  # "Syria's civil war", "a network of activists inside Syria"
         found.append(PlaceMention(start, end, _around(place, start, end, lowers, w), written))
+    return _learned(found, texts, lowers, text, starts, w)
+
+
+_NAME_LINKS = frozenset({"al", "el", "-", "ad", "as", "ash", "az", "ar", "an", "at"})
+_MAX_NAME_TOKENS = 6  # a learned name is short; bounds the scan on hostile text
+_MAX_NAMES = 8  # learned names sharing a first word (bounds the look-up per token)
+
+
+def _learned(
+    found: list[PlaceMention],
+    texts: list[str],
+    lowers: list[str],
+    text: str,
+    starts: list[int],
+    w: _Words,
+) -> list[PlaceMention]:
+    """Places the gazetteer lacks, learned from an explicit cue and applied to every mention
+    of the same name in the article: "the village of Tell Qasr in Hama province", "the Hama
+    village of Tell Qasr", "the town of Tell Qasr, south of Damascus" make "Tell Qasr" a
+    town of that governorate."""
+    taken = bytearray(len(texts))
+    for m in found:
+        taken[m.start : m.end] = b"\x01" * (m.end - m.start)
+    by_start = {m.start: m for m in found}
+    by_end = {m.end: m for m in found}
+    learned: dict[str, dict[tuple[str, ...], Place]] = {}  # first token -> name -> place
+    for i in range(1, len(texts) - 2):
+        if lowers[i] not in w.town or lowers[i + 1] != "of" or taken[i + 2]:
+            continue
+        start = end = i + 2
+        limit = min(len(texts), start + _MAX_NAME_TOKENS)
+        while (
+            end < limit
+            and not taken[end]
+            and (texts[end][:1].isupper() or (lowers[end] in _NAME_LINKS and end > start))
+        ):
+            end += 1
+        while end > start and lowers[end - 1] in _NAME_LINKS:
+            end -= 1
+        if end == start:
+            continue
+        code = _cue_governorate(by_start, by_end, lowers, i, end, w)
+        names = learned.setdefault(texts[start], {})
+        if code is not None and len(names) < _MAX_NAMES:
+            place = Place(text[starts[start] : starts[end - 1] + len(texts[end - 1])], code,
+                          None, None, "town")  # fmt: skip
+            names.setdefault(tuple(texts[start:end]), place)
+    if not any(learned.values()):
+        return found
+    for i, token in enumerate(texts):
+        if taken[i] or token not in learned:
+            continue
+        for name, place in learned[token].items():
+            end = i + len(name)
+            if tuple(texts[i:end]) == name and not any(taken[i:end]):
+                written = text[starts[i] : starts[end - 1] + len(texts[end - 1])]
+                found.append(PlaceMention(i, end, place, written))
+                taken[i:end] = b"\x01" * (end - i)
+                break
+    found.sort()
     return found
+
+
+def _cue_governorate(
+    by_start: dict[int, PlaceMention],
+    by_end: dict[int, PlaceMention],
+    lowers: list[str],
+    cue: int,
+    end: int,
+    w: _Words,
+) -> str | None:
+    """The governorate an explicit cue gives a name: a container right before the town word
+    ("the Hama village of"), else a locator just after the name ("in Hama province", ",
+    south of Damascus")."""
+    before = by_end.get(cue) or (by_end.get(cue - 1) if lowers[cue - 1] in w.governorate else None)
+    if before is not None and before.place.governorate is not None:
+        return before.place.governorate
+    for j in range(end, min(end + 6, len(lowers))):
+        m = by_start.get(j)
+        if m is not None:
+            between = lowers[end:j]
+            cued = any(t in w.locator_cues for t in between)
+            if cued and all(t in w.locator for t in between) and m.place.governorate:
+                return m.place.governorate
+            return None
+    return None
 
 
 def _describes_source(lowers: list[str], start: int, w: _Words) -> bool:
