@@ -4,6 +4,7 @@ lists and regions. Sentences written for these tests in wire-copy style."""
 from __future__ import annotations
 
 import functools
+import gc
 import random
 from datetime import date
 
@@ -35,7 +36,7 @@ def tolls(*paragraphs: str, title: str = "Syria violence") -> pd.DataFrame:
 def where(*paragraphs: str) -> list[tuple]:
     """(deaths, governorate or None, governorates or None) of every toll, in text order."""
     rows = tolls(*paragraphs)
-    rows = rows[rows["part_of"].isna()]  # sub-counts ("including six children") aside
+    rows = rows[rows["part_of"].isna() & rows["deaths"].notna()]  # no sub-counts, no "dozens"
     return [
         (
             int(r.deaths),
@@ -259,6 +260,16 @@ def test_a_running_total_since_the_uprising_is_the_country_s():
     assert found[1] == (9000, None, None)
 
 
+def test_a_running_total_does_not_take_the_place_of_another_clause():
+    found = where(
+        "Troops killed dozens of fighters near the city of Homs on Tuesday, as the opposition "
+        "said the death toll in the conflict had risen to 40,000."
+    )
+    assert found == [(40000, None, None)]
+    found = where("At least 2,500 people have been killed in Daraya since the uprising began.")
+    assert found == [(2500, "SY-RD", None)]
+
+
 def test_the_city_points_back_to_the_last_place_named():
     found = where(
         "Troops shelled the port city of Latakia, killing 26 people, activists said.",
@@ -305,15 +316,21 @@ def _parsed(text: str) -> tuple:
 
 
 def _choose_all(text: str) -> None:
+    """Every count's place; the garbage collector is paused (its full passes scale with all
+    live objects, the cached inputs included, not with this step's work)."""
     doc, mentions, counts = _parsed(text)
-    placer = Placer(doc, mentions)
-    for claim in counts:
-        placer.choose((0, len(doc)), claim, (), (), counts)
+    gc.disable()
+    try:
+        placer = Placer(doc, mentions)
+        for claim in counts:
+            placer.choose((0, len(doc)), claim, (), (), counts)
+    finally:
+        gc.enable()
 
 
 def test_place_choice_is_linear_in_a_sentence_that_never_ends():
     chunk = "shelling killed 3 people in Homs , 4 in Hama and 5 near Damascus while "
-    assert_linear(_choose_all, lambda n: chunk * n, 600, repeat=5)
+    assert_linear(_choose_all, lambda n: chunk * n, 600, repeat=7)
 
 
 def test_learning_places_is_linear_on_hostile_text():
@@ -322,11 +339,11 @@ def test_learning_places_is_linear_on_hostile_text():
         find_places(doc, find(place_matcher(), doc), [], 0)
 
     chunk = "the town of Tell Al Qasr Beit Umm Ras in Hama province and Tell Al Qasr "
-    assert_linear(step, lambda n: chunk * n, 1200, repeat=5)
+    assert_linear(step, lambda n: chunk * n, 1200, repeat=7)
 
 
 def test_place_choice_is_linear_on_random_text():
     words = ["Homs", "killed", "7", "in", ",", "and", "Aleppo", "the", "city", "of", "but", "12"]
     rng = random.Random(7)
     text = " ".join(rng.choice(words) for _ in range(40000))
-    assert_linear(_choose_all, lambda n: text[: n * 40], 800, repeat=5)
+    assert_linear(_choose_all, lambda n: text[: n * 40], 800, repeat=7)

@@ -70,6 +70,7 @@ EXTRACTOR_VERSION = _version()
 _CONTROL_EVENTS = ("takeover", "withdrawal")
 _SUB_PLACE = 3  # tokens after a sub-count that hold its own place: "12 in Daraa"
 _CONFLICT_START = date.fromisoformat(load_rules("dates")["conflict_start"])
+_TOTAL_REACH = 8  # tokens: how far a running total since the uprising looks for its place
 
 
 @dataclass(frozen=True)
@@ -226,7 +227,10 @@ class _ArticleExtractor:
         when = self._when(nearest_time(times, start, end, self.doc), carry, kind, count)
         span = self.sentences[index].span
         speakers = [(a.start, a.end) for a in atts]
-        where = self.placer.choose((span.start, span.end), (start, end), speakers, avoid, peers)
+        since_uprising = when.cumulative and when.start == _CONFLICT_START
+        reach = _TOTAL_REACH if since_uprising else None  # not a place of another clause
+        sentence = (span.start, span.end)
+        where = self.placer.choose(sentence, (start, end), speakers, avoid, peers, reach)
         if where is None:
             where, note = self._fallback_place(index, source, carry, kind, when)
             notes += [note] if note else []

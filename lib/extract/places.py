@@ -425,11 +425,13 @@ class Placer:
         exclude: Sequence[tuple[int, int]] = (),
         avoid: Sequence[tuple[int, int]] = (),
         peers: Sequence[tuple[int, int]] = (),
+        reach: float | None = None,
     ) -> Where | None:
         """Where the claim at tokens `claim` happened: the cheapest of the nearest groups before
         and after it in its sentence. Groups holding a name inside `avoid` (its sub-counts'
         places: "including 12 in Daraa") are skipped; `peers` are the counts of the sentence
-        (sorted), which own the names that follow them in their clause."""
+        (sorted), which own the names that follow them in their clause. With `reach`, a group
+        costing more is too far to be the claim's."""
         groups = self.candidates(*sentence, exclude)
         if not groups:
             return None
@@ -447,7 +449,8 @@ class Placer:
             options.append(groups[k])
         if not options:
             return None
-        return _where(min(options, key=lambda g: self._cost(g, claim, peers)))
+        cost, best = min((self._cost(g, claim, peers), g) for g in options)
+        return None if reach is not None and cost > reach else _where(best)
 
     def _cost(
         self, group: list[PlaceMention], claim: tuple[int, int], counts: Sequence[tuple[int, int]]
