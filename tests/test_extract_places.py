@@ -95,6 +95,11 @@ def test_the_located_name_is_the_place_and_its_locator_only_helps(text, place, c
     assert (row.place, row.governorate) == (place, code)
 
 
+def test_near_a_building_in_damascus_is_the_city():
+    text = "A car bomb exploded outside a police station in Damascus, killing 5 people."
+    assert governorate_of(text) == "SY-DI"
+
+
 def test_the_capital_of_another_place_is_not_damascus():
     assert governorate_of("Air strikes killed 15 people in the capital of Raqqa province.") == (
         "SY-RA"

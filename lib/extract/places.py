@@ -139,6 +139,7 @@ class _Words(NamedTuple):
     around_before: frozenset[str]
     around_after: frozenset[str]
     around_reach: int
+    around_glue: frozenset[str]
     surroundings: dict[str, str]
     locator: frozenset[str]
     locator_cues: frozenset[str]
@@ -159,6 +160,7 @@ def _words() -> _Words:
         frozenset(r["around_before"]),
         frozenset(r["around_after"]),
         r["around_reach"],
+        frozenset(r["around_glue"]),
         r["surroundings"],
         frozenset(r["locator_words"]),
         frozenset(r["locator_cues"]),
@@ -353,10 +355,20 @@ def _around(place: Place, start: int, end: int, lowers: list[str], w: _Words) ->
     following = lowers[end : end + 3]
     possessive = bool(following) and following[0] in _POSSESSIVE  # "Damascus' eastern suburb"
     following = following[1:] if possessive else following[:1]
-    near = any(t in w.around_after for t in following) or any(
-        t in w.around_before for t in lowers[max(0, start - w.around_reach) : start]
-    )
+    near = any(t in w.around_after for t in following) or _around_before(lowers, start, w)
     return governorate_place(w.surroundings[code]) if near else place
+
+
+def _around_before(lowers: list[str], start: int, w: _Words) -> bool:
+    """An `around_before` word reached from the name over `around_glue` words only: "near the
+    capital", "south-west of Damascus", "on the outskirts of Damascus"; not "outside a police
+    station in Damascus"."""
+    for i in range(start - 1, max(-1, start - 1 - w.around_reach), -1):
+        if lowers[i] in w.around_before:
+            return True
+        if lowers[i] not in w.around_glue:
+            return False
+    return False
 
 
 class Placer:
