@@ -27,6 +27,7 @@ BOUNDARIES_PATH = GEO_DIR / "syria_governorates.geojson"
 PLACES_PATH = GEO_DIR / "syria_places.csv"
 ALIASES_PATH = GEO_DIR / "governorate_aliases.csv"
 STOPLIST_PATH = GEO_DIR / "place_stoplist.txt"
+WAR_PLACES_PATH = GEO_DIR / "war_places.csv"
 
 GOVERNORATES: dict[str, str] = {
     "SY-DI": "Damascus",
@@ -51,6 +52,7 @@ COUNTRY_NAMES = frozenset({"syria", "syrian arab republic"})
 FUZZY_CUTOFF = 90
 FUZZY_MIN_KEY_LEN = 5
 FUZZY_MAX_LEN_RATIO = 1.3
+FUZZY_MIN_EDIT_SCORE = 80
 # A point this far (degrees, ~5 km) outside every coarse polygon still gets the nearest one.
 NEAREST_MAX_DEGREES = 0.05
 
@@ -81,20 +83,28 @@ class Place:
 @functools.lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower-case ASCII words: accents dropped, apostrophes removed, punctuation -> spaces."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    if text.isascii():  # most names: nothing to decompose
+        ascii_text = text
+    else:
+        decomposed = unicodedata.normalize("NFKD", text)
+        ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c))
     ascii_text = _APOSTROPHES.sub("", ascii_text.lower())
     return " ".join(_NON_ALNUM.sub(" ", ascii_text).split())
 
 
+_DOUBLED = re.compile(r"(.)\1+")
+_TA_MARBUTA = re.compile(r"(?:[ae]h|e)$")
+
+
 def _loose_token(token: str) -> str:
-    token = re.sub(r"(.)\1+", r"\1", token)  # Lattakia ~ Latakia, Hassakeh ~ Hasakeh
+    token = _DOUBLED.sub(r"\1", token)  # Lattakia ~ Latakia, Hassakeh ~ Hasakeh
     token = token.replace("ou", "u").replace("ee", "i")  # French/English vowels: Zour, Mayadeen
     if len(token) >= 4:
-        token = re.sub(r"(?:[ae]h|e)$", "a", token)  # ta marbuta: Haffah ~ Haffeh ~ Haffe
+        token = _TA_MARBUTA.sub("a", token)  # ta marbuta: Haffah ~ Haffeh ~ Haffe
     return token
 
 
+@functools.lru_cache(maxsize=65536)
 def name_key(text: str) -> str:
     """Loose transliteration key: equal keys are spellings of the same name.
 
@@ -109,14 +119,16 @@ def name_key(text: str) -> str:
 
 
 def _best_fuzzy(key: str, choices: list[str]) -> str | None:
-    """The closest choice by WRatio, or None when the key is short or lengths differ too much."""
+    """The closest choice by WRatio, or None when the key is short, lengths differ too much,
+    or the plain edit similarity is low (WRatio also scores reordered or repeated words:
+    "homs homs homs" against "homs old city")."""
     if len(key) < FUZZY_MIN_KEY_LEN or not choices:
         return None
     for match, _score, _ in process.extract(
         key, choices, scorer=fuzz.WRatio, score_cutoff=FUZZY_CUTOFF, limit=5
     ):
         ratio = max(len(match), len(key)) / min(len(match), len(key))
-        if ratio <= FUZZY_MAX_LEN_RATIO:
+        if ratio <= FUZZY_MAX_LEN_RATIO and fuzz.ratio(key, match) >= FUZZY_MIN_EDIT_SCORE:
             return match
     return None
 
@@ -147,27 +159,86 @@ def _is_code(form: str) -> bool:
 
 
 @functools.cache
-def _place_forms() -> list[tuple[str, list[str]]]:
-    """(ASCII name, every spelling) per gazetteer row: name, ASCII and Latin alternate names."""
+def war_places() -> pd.DataFrame:
+    """The curated table of places the war made known (suburbs, districts, villages): name,
+    `|`-separated alternates, governorate always, lat/lon only where sure, kind."""
+    frame = pd.read_csv(WAR_PLACES_PATH, dtype=str, keep_default_na=False)
+    unknown = sorted(set(frame["governorate"]) - set(GOVERNORATES))
+    if unknown:
+        raise ValueError(f"{WAR_PLACES_PATH}: unknown governorate codes {unknown}")
+    return frame
+
+
+def _coordinate(value: str) -> float | None:
+    return float(value) if value else None
+
+
+def _geonames_entries() -> list[tuple[Place, list[str]]]:
+    """(place, every spelling) per GeoNames row, by population."""
     frame = places()
-    result = []
-    for name, ascii_name, alternates in zip(
-        frame["name"], frame["asciiname"], frame["alternatenames"], strict=True
+    entries = []
+    for name, ascii_name, alternates, lat, lon, code in zip(
+        frame["name"],
+        frame["asciiname"],
+        frame["alternatenames"],
+        frame["lat"],
+        frame["lon"],
+        frame["governorate"],
+        strict=True,
     ):
         forms = [name, ascii_name, *(a for a in alternates.split("|") if a)]
-        result.append((ascii_name, [f for f in forms if not _is_code(f)]))
-    return result
+        place = Place(ascii_name, code, float(lat), float(lon), "town")
+        entries.append((place, [f for f in forms if not _is_code(f)]))
+    return entries
 
 
 @functools.cache
-def _place_index() -> dict[str, int]:
-    """name key -> row of `places()`; the most populous place wins a shared key."""
-    index: dict[str, int] = {}
-    for i, (_, forms) in enumerate(_place_forms()):
+def _gazetteer() -> list[tuple[Place, list[str]]]:
+    """(place, every spelling) per gazetteer entry, in the order that wins a shared name key.
+
+    A curated war place that GeoNames already has (a spelling of it names a GeoNames place in
+    the same governorate) adds its spellings to the GeoNames place, whose point is kept; the
+    others are new places. Curated entries come first, so a curated name beats a GeoNames
+    place of the same name elsewhere; then the GeoNames rows by population.
+    """
+    geonames = _geonames_entries()
+    by_key: dict[str, int] = {}
+    for i, (_, forms) in enumerate(geonames):
         for form in forms:
-            index.setdefault(name_key(form), i)
+            by_key.setdefault(name_key(form), i)
+    first: list[tuple[Place, list[str]]] = []
+    merged: set[int] = set()
+    war = war_places()
+    for name, alternates, code, lat, lon in zip(
+        war["name"], war["alternates"], war["governorate"], war["lat"], war["lon"], strict=True
+    ):
+        forms = [name, *(a for a in alternates.split("|") if a)]
+        same = [by_key[k] for f in forms if (k := name_key(f)) in by_key]
+        same = [i for i in same if geonames[i][0].governorate == code]
+        if same:
+            place, known = geonames[same[0]]
+            merged.add(same[0])
+            first.append((place, known + forms))
+        else:
+            first.append((Place(name, code, _coordinate(lat), _coordinate(lon), "town"), forms))
+    return first + [entry for i, entry in enumerate(geonames) if i not in merged]
+
+
+@functools.cache
+def _place_index() -> dict[str, Place]:
+    """name key -> gazetteer place; the first entry of `_gazetteer()` wins a shared key."""
+    index: dict[str, Place] = {}
+    for place, forms in _gazetteer():
+        for form in forms:
+            index.setdefault(name_key(form), place)
     index.pop("", None)
     return index
+
+
+@functools.cache
+def _place_keys() -> list[str]:
+    """The gazetteer's name keys, the choices of a fuzzy match (built once)."""
+    return list(_place_index())
 
 
 def _governorate_exact(folded: str) -> str | None:
@@ -215,7 +286,8 @@ def _governorate_points() -> dict[str, tuple[float, float]]:
     return points
 
 
-def _governorate_place(code: str) -> Place:
+def governorate_place(code: str) -> Place:
+    """The governorate of an ISO code as a place (its point lies inside the polygon)."""
     lat, lon = _governorate_points()[code]
     return Place(GOVERNORATES[code], code, lat, lon, "governorate")
 
@@ -223,16 +295,14 @@ def _governorate_place(code: str) -> Place:
 def _town_place(name: str, fuzzy: bool) -> Place | None:
     index = _place_index()
     key = name_key(name)
-    row_id = index.get(key)
-    if row_id is None and fuzzy:
-        match = _best_fuzzy(key, list(index))
-        row_id = index[match] if match else None
-    if row_id is None:
-        return None
-    row = places().iloc[row_id]
-    return Place(row["asciiname"], row["governorate"], float(row["lat"]), float(row["lon"]), "town")
+    place = index.get(key)
+    if place is None and fuzzy:
+        match = _best_fuzzy(key, _place_keys())
+        place = index[match] if match else None
+    return place
 
 
+@functools.lru_cache(maxsize=65536)
 def resolve_place(name: str, prefer: str = "governorate") -> Place | None:
     """Resolve a place name to a town, a governorate or the whole country.
 
@@ -259,14 +329,14 @@ def resolve_place(name: str, prefer: str = "governorate") -> Place | None:
     if prefer == "town":
         town = _town_place(folded, fuzzy=False) or _town_place(folded, fuzzy=True)
         code = code or governorate_code(folded)
-        return town or (_governorate_place(code) if code else None)
+        return town or (governorate_place(code) if code else None)
     if code is None:
         town = _town_place(folded, fuzzy=False)
         if town is not None:
             return town
         code = governorate_code(folded)
     if code is not None:
-        return _governorate_place(code)
+        return governorate_place(code)
     return _town_place(folded, fuzzy=True)
 
 
@@ -340,11 +410,11 @@ def place_phrases() -> dict[str, str]:
     for name in GOVERNORATES.values():
         add(name, name)
     add("Syria", "Syria")
-    for ascii_name, forms in _place_forms():
+    for place, forms in _gazetteer():
         for form in forms:
-            add(form, ascii_name)
+            add(form, place.name)
             if _folds_cleanly(form):
-                add(fold(form), ascii_name)
+                add(fold(form), place.name)
     return phrases
 
 

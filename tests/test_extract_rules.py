@@ -519,7 +519,10 @@ def test_a_number_of_is_vague():
 
 
 def test_a_gazetteer_name_inside_a_longer_name_is_not_a_place():
+    # "Bab" (al-Bab, Aleppo) inside "Bab Amr": the Homs district (curated gazetteer), not al-Bab
     toll = only_toll("Nine people were killed in Bab Amr on Monday, activists said.")
+    assert (toll.place, toll.governorate) == ("Bab Amr", "SY-HI")
+    toll = only_toll("Nine people were killed near Aleppo University, activists said.")
     assert pd.isna(toll.governorate) and toll.geo_precision == "unknown"
 
 

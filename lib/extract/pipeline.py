@@ -38,8 +38,8 @@ from lib.extract.places import (
     NATIONWIDE,
     UNKNOWN,
     PlaceMention,
+    Placer,
     Where,
-    choose_place,
     find_places,
     place_matcher,
 )
@@ -81,6 +81,8 @@ EXTRACTOR_VERSION = _version()
 _CONTROL_EVENTS = ("takeover", "withdrawal")
 _DATELINE_LINES = 4  # sentences that may hold the dateline (headline lines included)
 _SUB_PLACE = 3  # tokens after a sub-count that hold its own place: "12 in Daraa"
+_CONFLICT_START = date.fromisoformat(load_rules("dates")["conflict_start"])
+_TOTAL_REACH = 8  # tokens: how far a running total since the uprising looks for its place
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,25 @@ class _Carry:
     toll: bool = False
 
 
+class _Frame(NamedTuple):
+    """The event the article is talking about: where and when the last toll that named its
+    own place happened. Later claims that name no place share it, unless they name another
+    day (another event)."""
+
+    where: Where
+    when: When
+
+
+def _same_time(event: When, claim: When) -> bool:
+    """Whether a claim may belong to the event: it names no day of its own, or days that
+    overlap the event's."""
+    if claim.precision in ("day_inferred", "unknown") or event.precision == "day_inferred":
+        return True
+    if None in (event.start, event.end, claim.start, claim.end):
+        return True
+    return claim.start <= event.end and event.start <= claim.end
+
+
 class _Claimed(NamedTuple):
     """Who says a claim, where and when (a named tuple: one is built per claim)."""
 
@@ -117,7 +138,7 @@ class _Claimed(NamedTuple):
     notes: tuple[str, ...] = ()
 
 
-def _hits(doc: Doc) -> _Hits:
+def _hits(doc: Doc, body_start: int) -> _Hits:
     lower, exact = alias_matchers()
     aliases = sorted(find(lower, doc, longest=False) + find(exact, doc, longest=False))
     verbs = find(verb_matcher(), doc)
@@ -126,7 +147,7 @@ def _hits(doc: Doc) -> _Hits:
         aliases=aliases,
         verbs=[h for h in verbs if h.label != "generic"],
         generic=[h for h in verbs if h.label == "generic"],
-        places=find_places(doc, find(place_matcher(), doc), aliases),
+        places=find_places(doc, find(place_matcher(), doc), aliases, body_start),
         events=find(event_matcher(), doc),
         topics=find(topic_matcher(), doc),
     )
@@ -141,7 +162,10 @@ class _ArticleExtractor:
         self.article = article
         self.published: date = article.published
         self.doc = parse(article.text)
-        self.hits = _hits(self.doc)
+        self.hits = _hits(self.doc, article.body_start)
+        self.placer = Placer(self.doc, self.hits.places)
+        self.frame: _Frame | None = None
+        self.last_place: Where | None = None  # what "the city", "the town" point back to
         self.sentences = sentences(self.doc, article.body_start)
         self.outlet = Speaker(article.outlet or "reporter", "reporter", False)
         memory = SpeakerMemory()
@@ -149,7 +173,6 @@ class _ArticleExtractor:
         self.char_starts, self.char_lengths = token_offsets(self.doc)
         self.records: list[dict[str, Any]] = []
         self._time_cache: dict[int, list[TimeMention]] = {}
-        self._place_cache: dict[int, list[PlaceMention]] = {}
         self._last_toll: dict[str, Any] | None = None
         self._running: tuple[int, When] | None = None  # sentence and time of the last running total
 
@@ -158,13 +181,6 @@ class _ArticleExtractor:
         if index not in self._time_cache:
             self._time_cache[index] = find_times(self.sentences[index].span, self.published)
         return self._time_cache[index]
-
-    def _places(self, index: int) -> list[PlaceMention]:
-        """Place mentions of a sentence (found once per sentence)."""
-        if index not in self._place_cache:
-            span = self.sentences[index].span
-            self._place_cache[index] = within(self.hits.places, span.start, span.end)
-        return self._place_cache[index]
 
     def _attributions(self, sentence: Sentence, memory: SpeakerMemory) -> list[Attribution]:
         span = sentence.span
@@ -278,39 +294,81 @@ class _ArticleExtractor:
         kind: str,
         count: int | None = None,
         avoid: tuple[tuple[int, int], ...] = (),
+        peers: tuple[tuple[int, int], ...] = (),
     ) -> _Claimed:
         """Source, place and time of the claim at tokens [start, end) of sentence `index`;
-        places inside `avoid` (the sub-counts of a toll: "including 12 in Daraa") are not its."""
+        places inside `avoid` (the sub-counts of a toll: "including 12 in Daraa") are not its,
+        and `peers` (the sentence's other counts) own the places that follow them."""
         atts = self.attributions[index]
         notes: list[str] = []
         source = nearest(atts, start, end, self.doc)
         if source is None:
             source, note = self._inherited_source(index, carry)
             notes += [note] if note else []
-        exclude = [(a.start, a.end) for a in atts] + list(avoid)
-        mentions = self._places(index)
-        where = choose_place(mentions, start, end, self.doc, exclude)
-        if where is None:
-            where, note = self._fallback_place(source, carry, kind)
-            notes += [note] if note else []
         times = self._times(index)
         when = self._when(index, nearest_time(times, start, end, self.doc), carry, kind, count)
+        span = self.sentences[index].span
+        speakers = [(a.start, a.end) for a in atts]
+        since_uprising = when.cumulative and when.start == _CONFLICT_START
+        reach = _TOTAL_REACH if since_uprising else None  # not a place of another clause
+        sentence = (span.start, span.end)
+        where = self.placer.choose(sentence, (start, end), speakers, avoid, peers, reach)
+        if where is None:
+            where, note = self._fallback_place(index, source, carry, kind, when)
+            notes += [note] if note else []
+        elif where.region:  # "northern Syria": the event's place if it lies there
+            context, note = self._context_place(carry, when)
+            if context is not None and context.governorate in where.region:
+                where = context
+                notes.append(note)
+            elif (named := self.placer.in_region(where.region)) is not None:
+                where = named
+                notes.append("the article's one governorate in that region")
+        elif kind != "statement" and not when.cumulative:
+            # a place of its own: the event the article now talks about (a toll of the whole
+            # country ends the event frame)
+            if where.located:
+                self.frame = _Frame(where, when)
+                self.last_place = where
+            elif kind == "death_toll":
+                self.frame = None
         if carry.when is not None and when is carry.when:
             notes.append("date from the paragraph")
         return _Claimed(source, where, when, tuple(notes))
 
     def _fallback_place(
-        self, source: Attribution | None, carry: _Carry, kind: str
+        self, index: int, source: Attribution | None, carry: _Carry, kind: str, when: When
     ) -> tuple[Where, str]:
-        if kind != "statement" and carry.where is not None:
-            return carry.where, "place from the previous sentence"
+        """A claim whose sentence names no place: the speaker's own place ("an activist in
+        Binnish"); for tolls and events, the last place named when the sentence points back
+        ("in the city"); a running total since the uprising began is the country's; else
+        the place of the sentence it continues in the paragraph, else the place of the event
+        the article is about (the event frame). Statements are about the whole country."""
         speaker_place = source.speaker.place if source is not None else None
         if speaker_place:
             place = resolve_place(speaker_place)
             if place is not None:
                 mention = PlaceMention(0, 0, place, speaker_place)
                 return Where.of(mention), "place of the speaker"
-        return (NATIONWIDE, "") if kind == "statement" else (UNKNOWN, "")
+        if kind == "statement":
+            return NATIONWIDE, ""
+        span = self.sentences[index].span
+        if self.placer.refers_back(span.start, span.end) and self.last_place is not None:
+            return self.last_place, "the place the sentence points back to"
+        if when.cumulative and when.start == _CONFLICT_START:
+            return NATIONWIDE, "running total of the country"
+        context, note = self._context_place(carry, when)
+        return (context, note) if context is not None else (UNKNOWN, "")
+
+    def _context_place(self, carry: _Carry, when: When) -> tuple[Where | None, str]:
+        """The place of the sentence the claim continues in its paragraph, else the place of
+        the event the article is about, unless the claim names another day."""
+        if carry.where is not None:
+            return carry.where, "place from the previous sentence"
+        frame = self.frame
+        if frame is not None and _same_time(frame.when, when):
+            return frame.where, "place of the event"
+        return None, ""
 
     def _when(
         self, index: int, mention: TimeMention | None, carry: _Carry, kind: str, count: int | None
@@ -344,7 +402,9 @@ class _ArticleExtractor:
         if carried is None:
             reach = load_rules("dates")["running_total_reach_sentences"]
             recent = self._running is not None and index - self._running[0] <= reach
-            local = any(m.place.precision != "country" for m in self._places(index))
+            span = self.sentences[index].span
+            named = within(self.hits.places, span.start, span.end)
+            local = any(m.place.precision != "country" for m in named)
             if worded and recent and not local:
                 return self._running[1]
             return inferred(self.published)
@@ -420,11 +480,14 @@ class _ArticleExtractor:
         span = sentence.span
         hits = within(self.hits.tolls, span.start, span.end)
         tolls = find_tolls(span, find_numbers(span), hits, carry.toll)
+        counts = tuple(sorted((t.start, t.end) for t in tolls))
         made: list[dict[str, Any]] = []
         for position, toll in enumerate(tolls):
             count = toll.deaths if toll.deaths is not None else toll.low
             subs = tuple((t.start, t.end + _SUB_PLACE) for t in tolls if t.parent == position)
-            claimed = self._resolve(index, toll.start, toll.end, carry, "death_toll", count, subs)
+            claimed = self._resolve(
+                index, toll.start, toll.end, carry, "death_toll", count, subs, counts
+            )
             fields = _toll_fields(toll)
             parent = made[toll.parent] if toll.parent is not None and toll.parent >= 0 else None
             if toll.parent == EARLIER:
@@ -535,9 +598,9 @@ class _ArticleExtractor:
                               last["cumulative"])  # fmt: skip
         elif times:
             carry.when = times[-1].when
-        mentions = self._places(index)
-        if made:
-            last = made[-1]
+        placed = [r for r in made if r["geo_precision"] != "unknown"]
+        if placed:
+            last = placed[-1]
             carry.where = Where(
                 last["place"],
                 last["governorate"],
@@ -546,8 +609,10 @@ class _ArticleExtractor:
                 last["lon"],
                 last["geo_precision"],
             )
-        elif mentions:
-            carry.where = Where.of(mentions[0])
+        elif not made:
+            span = self.sentences[index].span
+            speakers = [(a.start, a.end) for a in self.attributions[index]]
+            carry.where = self.placer.first((span.start, span.end), speakers) or carry.where
         for record in made:
             if record["claim_type"] == "death_toll":
                 carry.toll = True
