@@ -13,7 +13,7 @@ import pytest
 
 from lib.extract.dates import find_times, nearest_time
 from lib.extract.text import parse
-from tests.growth import MAX_RATIO, growth_ratio
+from tests.growth import assert_linear
 from tests.test_extract_rules import WEDNESDAY, day, only_toll, tolls
 
 CONFLICT_START = date(2011, 3, 15)
@@ -216,14 +216,7 @@ def _random_words(count: int) -> str:
     ],
 )
 def test_time_finding_is_linear_in_a_sentence_without_end(make_input):
-    # The best of three ratios: other jobs on a shared machine can slow one large run, but a
-    # quadratic step doubles the ratio every time (about 4x at this size).
-    ratios = []
-    for _ in range(3):
-        ratios.append(growth_ratio(_times_and_nearest, make_input, 3000))
-        if ratios[-1] <= MAX_RATIO:
-            return
-    pytest.fail(f"doubling the input took {min(ratios):.2f}x the time (> {MAX_RATIO}x)")
+    assert_linear(_times_and_nearest, make_input, 3000)
 
 
 def test_part_of_a_month_start_takes_the_day_the_article_names():

@@ -3,7 +3,6 @@ linear in the text. Sentences written for these tests in the ways wire copy repo
 
 from __future__ import annotations
 
-import gc
 import json
 import random
 from datetime import date
@@ -16,7 +15,7 @@ from lib.articles import Article
 from lib.claims import article_id_for
 from lib.extract.pipeline import claim_records
 from lib.extract.text import MAX_SENTENCE_TOKENS, parse
-from tests.growth import MAX_RATIO, growth_ratio
+from tests.growth import assert_linear
 from tests.test_extract_rules import only_toll, tolls
 
 DEV = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "dev"
@@ -271,17 +270,7 @@ def _random_words(n: int) -> str:
 )
 @pytest.mark.slow
 def test_time_is_linear_in_the_text(make, size):
-    # with the cyclic collector paused: a full collection walks every object the test process
-    # holds, whatever the text, and lands in whichever run crosses its allocation threshold
-    # and the lowest of three measurements: a super-linear step is slow in every one, a busy
-    # moment of a shared machine only in some
-    gc.collect()
-    gc.disable()
-    try:
-        ratio = min(growth_ratio(_run, make, size, repeat=3) for _ in range(3))
-    finally:
-        gc.enable()
-    assert ratio <= MAX_RATIO, f"doubling the input took {ratio:.2f}x the time (> {MAX_RATIO}x)"
+    assert_linear(_run, make, size)
 
 
 def test_over_long_sentences_are_cut_at_a_clause_break():
