@@ -336,7 +336,7 @@ def read_article_bytes(
     return articles
 
 
-def _files(paths: Iterable[str | Path]) -> Iterator[Path]:
+def files_in(paths: Iterable[str | Path]) -> Iterator[Path]:
     """Each file path; folders sorted, recursive, without manifest.csv and hidden files."""
     for path in paths:
         path = Path(path)
@@ -367,7 +367,7 @@ def read_articles(
     articles: list[Article] = []
     errors: list[LoadError] = []
     manifests: dict[Path, tuple[dict[str, dict[str, str]], LoadError | None]] = {}
-    for path in _files(paths):
+    for path in files_in(paths):
         name = str(path)
         if path.parent not in manifests:
             manifests[path.parent] = _read_manifest(path.parent)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -92,6 +92,18 @@ def ingest_paths(
     return report
 
 
+def _dask_ingest(address: str, shards: Path | None) -> Callable[..., IngestReport]:
+    """`ingest_paths` on a Dask cluster, with a progress bar fed by the finished shards."""
+    from lib.articles import files_in
+    from lib.distributed_ingest import ingest_on_dask
+
+    def ingest(store: ClaimStore, paths: Sequence[str | Path], published: date | None):
+        with _progress_bar(sum(1 for _ in files_in(paths)), f"ingest on {address}") as bar:
+            return ingest_on_dask(store, paths, published, address, shards, progress=bar.update)
+
+    return ingest
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m lib.ingest",
@@ -101,6 +113,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", help="store file (default: $SYRIA_CLAIMS_DB or data/claims.duckdb)")
     parser.add_argument("--published", type=date.fromisoformat, metavar="YYYY-MM-DD",
                         help="publication date for files that carry none")  # fmt: skip
+    parser.add_argument("--dask", metavar="local|tcp://HOST:PORT",
+                        help="extract on a Dask cluster: a two-worker local one, or a scheduler "
+                             "(see docs/scale.md)")  # fmt: skip
+    parser.add_argument("--shards", metavar="DIR", type=Path,
+                        help="with --dask: where workers write their shards "
+                             "(default: shards/ beside the store)")  # fmt: skip
     parser.add_argument("--reextract", action="store_true",
                         help="re-extract articles made by another extractor version")  # fmt: skip
     parser.add_argument("--all", action="store_true", help="with --reextract: every article")
@@ -123,7 +141,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.import_dir:
             print(f"import: {import_snapshot(store, args.import_dir).summary()}")
         if args.paths:
-            report = ingest_paths(store, args.paths, args.published)
+            ingest = ingest_paths if args.dask is None else _dask_ingest(args.dask, args.shards)
+            report = ingest(store, args.paths, args.published)
             print(report.summary())
             failed |= bool(report.failed)
         if args.reextract:

@@ -429,11 +429,17 @@ class ClaimStore:
                 report.failed.append(LoadError(article.path or article.article_id, str(exc)))
         if report.failed:
             return report
+        return self.store_extracted(prepared, version)
+
+    def store_extracted(
+        self, prepared: Sequence[tuple[Article, pa.RecordBatch]], version: str
+    ) -> IngestReport:
+        """Store articles with the claims extracted for them elsewhere (an upload's preview, a
+        Dask worker's shard) in one transaction; articles already stored are left as they are."""
         with self._connect() as con, self._transaction(con):
-            outcomes = [(a, self._insert(con, a, claims, version)) for a, claims in prepared]
-        report.new = sum(outcome == "new" for _, outcome in outcomes)
-        report.unchanged = len(outcomes) - report.new
-        return report
+            outcomes = [self._insert(con, a, claims, version) for a, claims in prepared]
+        new = outcomes.count("new")
+        return IngestReport(new=new, unchanged=len(outcomes) - new)
 
     def reextract(
         self,
