@@ -352,3 +352,21 @@ def test_place_choice_is_linear_on_random_text():
     rng = random.Random(7)
     text = " ".join(rng.choice(words) for _ in range(100000))
     assert_linear(_choose_all, lambda n: text[: n * 40], 2000, repeat=5)
+
+
+# -- running totals keep only the place they name ------------------------------------------
+def test_a_running_total_does_not_take_the_last_events_place():
+    found = where(
+        "Government shelling killed 12 people in Douma on Tuesday, activists said.",
+        "The air campaign has killed more than 900 people since the summer, the Observatory said.",
+    )
+    assert found == [(12, "SY-RD", None), (900, None, None)]
+
+
+def test_the_breakdown_of_a_local_running_total_shares_its_place():
+    found = where(
+        "At least 400 people have died since the assault on Kobani began in mid-September, "
+        "the Observatory said.",
+        "Among the attackers, around 250 fighters have died since the assault began.",
+    )
+    assert found == [(400, "SY-HL", None), (250, "SY-HL", None)]

@@ -166,6 +166,9 @@ class _ArticleExtractor:
         self.placer = Placer(self.doc, self.hits.places)
         self.frame: _Frame | None = None
         self.last_place: Where | None = None  # what "the city", "the town" point back to
+        # the start and place of the last running total that named its place ("since the
+        # assault on Kobane began"): what its breakdowns in later sentences are about
+        self.total_place: tuple[date, Where] | None = None
         self.sentences = sentences(self.doc, article.body_start)
         self.outlet = Speaker(article.outlet or "reporter", "reporter", False)
         memory = SpeakerMemory()
@@ -324,7 +327,9 @@ class _ArticleExtractor:
             elif (named := self.placer.in_region(where.region)) is not None:
                 where = named
                 notes.append("the article's one governorate in that region")
-        elif kind != "statement" and not when.cumulative:
+        elif kind != "statement" and when.cumulative:
+            self.total_place = (when.start, where)  # breakdowns of this total share its place
+        elif kind != "statement":
             # a place of its own: the event the article now talks about (a toll of the whole
             # country ends the event frame)
             if where.located:
@@ -341,7 +346,8 @@ class _ArticleExtractor:
     ) -> tuple[Where, str]:
         """A claim whose sentence names no place: the speaker's own place ("an activist in
         Binnish"); for tolls and events, the last place named when the sentence points back
-        ("in the city"); a running total since the uprising began is the country's; else
+        ("in the city"); a running total that names no place is the country's, unless it breaks
+        down a total from the same start that named one; else
         the place of the sentence it continues in the paragraph, else the place of the event
         the article is about (the event frame). Statements are about the whole country."""
         speaker_place = source.speaker.place if source is not None else None
@@ -355,8 +361,11 @@ class _ArticleExtractor:
         span = self.sentences[index].span
         if self.placer.refers_back(span.start, span.end) and self.last_place is not None:
             return self.last_place, "the place the sentence points back to"
-        if when.cumulative and when.start == _CONFLICT_START:
-            return NATIONWIDE, "running total of the country"
+        if when.cumulative:  # a running total is not the last event's: only its own place
+            total = self.total_place
+            if total is not None and total[0] == when.start and total[1].located:
+                return total[1], "place of the running total it breaks down"
+            return NATIONWIDE, "running total with no place of its own"
         context, note = self._context_place(carry, when)
         return (context, note) if context is not None else (UNKNOWN, "")
 
