@@ -17,6 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from lib import charts
+from lib.csv_safety import safe_csv_bytes
 
 MIME = {"png": "image/png", "svg": "image/svg+xml", "csv": "text/csv"}
 IMAGE_SIZE = {"width": 1200, "height": 800, "scale": 2}
@@ -85,12 +86,8 @@ def figure_bytes(
 
 
 def frame_csv(frame: pd.DataFrame) -> bytes:
-    """UTF-8 CSV (with BOM, so spreadsheet programs read Arabic names right) of a frame."""
-    out = frame.copy()
-    for col in out.columns:
-        if out[col].dtype == object:
-            out[col] = out[col].map(lambda v: ";".join(v) if isinstance(v, list) else v)
-    return out.to_csv(index=False).encode("utf-8-sig")
+    """UTF-8 CSV of a frame, safe to open in a spreadsheet (lib.csv_safety)."""
+    return safe_csv_bytes(frame)
 
 
 VIEWS = ("map", "timeline", "comparison")

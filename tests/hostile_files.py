@@ -21,6 +21,10 @@ def _record(**fields: object) -> dict[str, object]:
     return {"text": f"{GOOD_TEXT} (report {next(_SERIAL)})", "published": PUBLISHED, **fields}
 
 
+def _json(**fields: object) -> bytes:
+    return json.dumps(_record(**fields)).encode()
+
+
 def nested_json(depth: int) -> bytes:
     """`[[[ ... ]]]`: deep enough to exhaust a recursive JSON reader."""
     return ("[" * depth + "]" * depth).encode()
@@ -46,7 +50,7 @@ def nested_divs(depth: int) -> str:
 # name -> (bytes, words the error must contain, or None for a file that must go in)
 HOSTILE: dict[str, tuple[bytes, str | None]] = {
     "good.txt": (f"Good report\n\n{GOOD_TEXT}\n".encode(), None),
-    "good.json": (json.dumps(_record(title="A good JSON report")).encode(), None),
+    "good.json": (_json(title="A good JSON report"), None),
     "nested.json": (nested_json(100_000), "nested too deeply"),
     "nested-line.jsonl": (nested_json(100_000) + b"\n", "nested too deeply"),
     "surrogate.json": (
@@ -54,21 +58,21 @@ HOSTILE: dict[str, tuple[bytes, str | None]] = {
         "lone surrogate",
     ),
     "surrogate-title.json": (
-        json.dumps(_record(title="x")).replace('"x"', '"\\udfff"').encode(),
+        _json(title="x").replace(b'"x"', b'"\\udfff"'),
         '"title" is not valid Unicode',
     ),
-    "object-title.json": (json.dumps(_record(title={"a": [1, 2]})).encode(), '"title" must be text'),
-    "list-outlet.json": (json.dumps(_record(outlet=[1])).encode(), '"outlet" must be text'),
-    "number-url.json": (json.dumps(_record(url=7)).encode(), '"url" must be text'),
-    "bool-published.json": (json.dumps(_record(published=True)).encode(), '"published" must be'),
+    "object-title.json": (_json(title={"a": [1, 2]}), '"title" must be text'),
+    "list-outlet.json": (_json(outlet=[1]), '"outlet" must be text'),
+    "number-url.json": (_json(url=7), '"url" must be text'),
+    "bool-published.json": (_json(published=True), '"published" must be'),
     "number-text.json": (json.dumps({"text": 5, "published": PUBLISHED}).encode(), '"text" must'),
     "binary.txt": (b"\x89PNG\r\n\x1a\n\x00\x00", "not UTF-8"),
     "empty.txt": (b"   \n", "empty file"),
     "script.exe": (b"MZ", "file type"),
     "bad-utf8.html": (b"<p>caf\xe9</p>", "not UTF-8"),
-    "formula.txt": (b"=HYPERLINK(\"http://evil\")\n\nMortar fire killed 3 in Daraa.\n", None),
+    "formula.txt": (b'=HYPERLINK("http://evil")\n\nMortar fire killed 3 in Daraa.\n', None),
     "markdown-title.json": (
-        json.dumps(_record(title="![x](http://127.0.0.2/x.png) **bold**")).encode(),
+        _json(title="![x](http://127.0.0.2/x.png) **bold**"),
         None,
     ),
     "deep.html": (nested_divs(20_000).encode(), None),
