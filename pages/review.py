@@ -6,6 +6,7 @@ lib/corrections. Run through dashboard.py's st.navigation (no set_page_config he
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from lib.articles import SUFFIXES
@@ -21,7 +22,9 @@ from lib.corrections import (
     EDITOR_CONTEXT,
     EDITOR_FIELDS,
     REJECTED,
+    Applied,
     CorrectionError,
+    StaleEditError,
     diff_edits,
     review_table,
 )
@@ -104,6 +107,21 @@ def upload_section(store: ClaimStore) -> None:
         _refresh()
 
 
+def _opened_table(
+    applied: Applied, log: pd.DataFrame, article_id: str, editor_key: str
+) -> pd.DataFrame:
+    """The editor's table: the current claims, except while the reviewer has unsaved edits,
+    when it stays what they started from (a save is checked against those values)."""
+    pending = (st.session_state.get(editor_key) or {}).get("edited_rows")
+    opened = st.session_state.get("review_opened")
+    if not pending or opened is None or opened[0] != editor_key:
+        opened = st.session_state["review_opened"] = (
+            editor_key,
+            review_table(applied, log, article_id),
+        )
+    return opened[1]
+
+
 def edit_section(store: ClaimStore) -> None:
     st.subheader("Correct claims")
     applied = store.applied()
@@ -117,13 +135,14 @@ def edit_section(store: ClaimStore) -> None:
     if article_id is None:
         st.info("No articles stored yet.")
         return
-    table = review_table(applied, log, article_id)
+    editor_key = f"editor-{article_id}-{st.session_state.get('review_round', 0)}"
+    table = _opened_table(applied, log, article_id, editor_key)
     edited = st.data_editor(
         table,
         column_config=EDITOR_CONFIG,
         disabled=[*EDITOR_CONTEXT, "changed"],
         hide_index=True,
-        key=f"editor-{article_id}-{st.session_state.get('review_round', 0)}",
+        key=editor_key,
     )
     edits = diff_edits(table, edited, [*EDITOR_FIELDS, REJECTED])
     with st.form("save-corrections", border=False):
@@ -133,6 +152,9 @@ def edit_section(store: ClaimStore) -> None:
         if st.form_submit_button("Save corrections", disabled=not edits):
             try:
                 ids = store.apply_edits(edits, reason, author)
+            except StaleEditError as exc:  # show the current values in a fresh editor
+                st.session_state["review_error"] = f"Not saved: {exc}"
+                _refresh()
             except (CorrectionError, ValueError) as exc:
                 st.error(f"Not saved: {exc}")
             else:
@@ -187,6 +209,8 @@ st.caption(
 )
 if message := st.session_state.pop("review_message", None):
     st.success(message)
+if problem := st.session_state.pop("review_error", None):
+    st.error(problem)
 try:
     claim_store = open_store()
     with claim_store.session():  # one wait for a busy file per block, not one per read
