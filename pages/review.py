@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from lib.articles import SUFFIXES
+from lib.articles import SUFFIXES, Article
 from lib.claims import (
     DATE_PRECISIONS,
     EVENT_TYPES,
@@ -28,8 +28,9 @@ from lib.corrections import (
     diff_edits,
     review_table,
 )
-from lib.ingest import MAX_UPLOAD_MB, read_upload, save_uploads
-from lib.store import ClaimStore, StoreBusyError, ensure_seeded, open_store, preview
+from lib.ingest import MAX_UPLOAD_MB, read_upload
+from lib.store import ClaimStore, StoreBusyError, ensure_seeded, open_store
+from lib.timed_extract import Extracted, extract_uploads
 
 PREVIEW_COLUMNS = ["claim_type", "sentence", "deaths", "qualifier", "source", "place",
                    "governorate", "date_start", "date_end"]  # fmt: skip
@@ -60,6 +61,17 @@ def _refresh() -> None:
     st.rerun()
 
 
+def _extracted(articles: list[Article]) -> Extracted:
+    """The upload's claims from the time-limited worker, once per set of files (a rerun of
+    the page must not extract, or wait out a stalled article, again)."""
+    ids = tuple(a.article_id for a in articles)
+    done = st.session_state.get("review_extracted")
+    if done is None or done[0] != ids:
+        with st.spinner("Finding claims…"):
+            done = st.session_state["review_extracted"] = (ids, extract_uploads(articles))
+    return done[1]
+
+
 def upload_section(store: ClaimStore) -> None:
     st.subheader("Add articles")
     files = st.file_uploader(
@@ -86,16 +98,16 @@ def upload_section(store: ClaimStore) -> None:
     if errors:
         st.warning("Nothing will be saved until every file reads cleanly.")
         return
-    articles = [a for u in uploads for a in u.articles]
-    claims, failed = preview(articles)
-    for error in failed:
+    extracted = _extracted([a for u in uploads for a in u.articles])
+    for error in extracted.refused:
         st.error(f"**{error.name}**: {error.reason}")
+    articles, claims = extracted.articles, extracted.claims
     st.caption(f"Preview: {len(articles)} article(s), {len(claims)} claim(s) found.")
     st.dataframe(claims[PREVIEW_COLUMNS], hide_index=True)
-    if not failed and st.button(
+    if articles and st.button(
         f"Save {len(articles)} article(s)", type="primary", key="save-upload"
     ):
-        report = save_uploads(store, uploads)
+        report = extracted.save(store)
         if report.failed:
             st.error(
                 "Nothing was saved: " + "; ".join(f"{e.name}: {e.reason}" for e in report.failed)

@@ -85,3 +85,17 @@ def write_hostile(folder: Path) -> dict[str, str | None]:
     for name, (data, _) in HOSTILE.items():
         (folder / name).write_bytes(data)
     return {name: words for name, (_, words) in HOSTILE.items()}
+
+
+STALL = "STALL-THE-EXTRACTOR"  # text that makes `stalling_extract` hang, as a slow rule would
+
+
+def stalling_extract(article):
+    """The real extractor, except that it never finishes on an article containing STALL."""
+    import time
+
+    from lib.extract import extract_batch
+
+    if STALL in article.text:
+        time.sleep(3600)
+    return extract_batch(article)
