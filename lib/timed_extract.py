@@ -118,7 +118,14 @@ class ExtractionWorker:
                     f"{self.limit_s:.0f} s per article); this article was not added. Split "
                     "it into shorter files or check that it is running text."
                 )
-            status, value = conn.recv()
+            try:
+                status, value = conn.recv()
+            except (EOFError, OSError):
+                self.close()
+                raise RuntimeError(
+                    "the extraction worker stopped on this article (out of memory?); "
+                    "it was not added"
+                ) from None
         if status == "error":
             raise ValueError(value)
         return value
@@ -178,7 +185,7 @@ def extract_uploads(
     for article in articles:
         try:
             done.append((article, worker.extract(article)))
-        except (ExtractionTimeoutError, ValueError) as exc:
+        except (RuntimeError, ValueError) as exc:  # a timeout, a failure, a worker that died
             refused.append(LoadError(article.path or article.article_id, str(exc)))
     batches = {a.article_id: batch for a, batch in done}
     return Extracted(worker.version or "", [a for a, _ in done], batches, refused)

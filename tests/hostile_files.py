@@ -88,14 +88,18 @@ def write_hostile(folder: Path) -> dict[str, str | None]:
 
 
 STALL = "STALL-THE-EXTRACTOR"  # text that makes `stalling_extract` hang, as a slow rule would
+CRASH = "CRASH-THE-EXTRACTOR"  # text that makes it die, as a process killed for memory would
 
 
 def stalling_extract(article):
-    """The real extractor, except that it never finishes on an article containing STALL."""
+    """The real extractor, except that it never finishes on STALL and dies on CRASH."""
+    import os
     import time
 
     from lib.extract import extract_batch
 
     if STALL in article.text:
         time.sleep(3600)
+    if CRASH in article.text:
+        os._exit(9)
     return extract_batch(article)

@@ -13,7 +13,7 @@ import pytest
 from lib.articles import read_article_bytes
 from lib.store import open_store, preview
 from lib.timed_extract import ExtractionWorker, extract_uploads
-from tests.hostile_files import GOOD_TEXT, STALL
+from tests.hostile_files import CRASH, GOOD_TEXT, STALL
 
 LIMIT_S = 3.0
 
@@ -46,6 +46,15 @@ def test_a_stalled_article_is_refused_and_the_rest_goes_in(stalling_worker, tmp_
     report = extracted.save(store)
     assert (report.new, report.failed) == (2, [])
     assert sorted(store.articles()["path"]) == ["first.txt", "later.txt"]
+
+
+def test_a_worker_that_dies_refuses_that_article_only(stalling_worker):
+    crashed = _article("crashed.txt", f"{GOOD_TEXT} {CRASH}")
+    after = _article("after.txt", GOOD_TEXT)
+    extracted = extract_uploads([crashed, after], stalling_worker)
+    assert [a.path for a in extracted.articles] == ["after.txt"]
+    assert [e.name for e in extracted.refused] == ["crashed.txt"]
+    assert "worker stopped on this article" in extracted.refused[0].reason
 
 
 def test_the_real_extractor_in_the_worker_finds_what_the_page_thread_would():
