@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import csv
 import email.utils
+import gc
 import io
 import json
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -204,10 +206,32 @@ def _html_text(soup: Any) -> str:
     return "\n\n".join(paragraphs)
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while a parse builds a tree: every tag links to its
+    parent, and the collector would rescan the growing tree again and again (2.3x the time
+    per doubling of a deeply nested page instead of 2.0x). The tree is collected after."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _from_html(name: str, text: str) -> Parsed:
     from bs4 import BeautifulSoup
 
-    soup = BeautifulSoup(text, "html.parser")
+    with _collector_paused():
+        soup = BeautifulSoup(text, "html.parser")
+        try:
+            return _read_soup(name, soup)
+        finally:
+            soup.decompose()  # break the tree's cycles now: no garbage left for the collector
+
+
+def _read_soup(name: str, soup: Any) -> Parsed:
     heading = soup.find("h1")
     headline = _clean(heading.get_text()) if heading else None
     title = (_clean(soup.title.get_text()) if soup.title else None) or headline

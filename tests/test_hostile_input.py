@@ -72,11 +72,11 @@ def _html_step(page: str) -> object:
 
 
 def test_reading_many_paragraphs_is_linear():
-    assert_linear(_html_step, many_paragraphs, 4_000)
+    assert_linear(_html_step, many_paragraphs, 8_000, repeat=5)
 
 
 def test_reading_deeply_nested_html_is_linear():
-    assert_linear(_html_step, nested_divs, 10_000)
+    assert_linear(_html_step, nested_divs, 10_000, repeat=5)
 
 
 def test_the_text_of_a_deeply_nested_page_is_kept():
