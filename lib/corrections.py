@@ -60,13 +60,31 @@ class CorrectionError(ValueError):
     """A correction that was refused; the message says why in reviewer's terms."""
 
 
+class StaleEditError(CorrectionError):
+    """Someone saved the claim after the editor opened it: nothing is saved, and the message
+    gives the current values so the reviewer can decide again (no silent lost update)."""
+
+
+class _NotGiven:
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN: Any = _NotGiven()  # an Edit made without knowing what the editor saw (CLI, API)
+
+
 @dataclass(frozen=True)
 class Edit:
-    """One changed cell: `field` is a CORRECTABLE_FIELDS name or REJECTED."""
+    """One changed cell: `field` is a CORRECTABLE_FIELDS name or REJECTED.
+
+    `started_from` is the value the editor saw before changing it; when given, the save is
+    refused if the claim's current value differs (another reviewer saved in between).
+    """
 
     claim_id: str
     field: str
     value: Any
+    started_from: Any = NOT_GIVEN
 
 
 @dataclass(frozen=True)
@@ -217,6 +235,37 @@ def check_correction(
     return out, olds
 
 
+def check_unchanged(applied: Applied, claim_id: str, edits: Iterable[Edit]) -> None:
+    """Refuse edits made from a value that is no longer the claim's current one.
+
+    `applied` holds the claim as stored now (corrections applied, rejected ones included).
+    Raises StaleEditError naming every field that changed under the editor, with its value
+    now and the value the editor started from. Call it inside the transaction that logs.
+    """
+    row = applied.frame[applied.frame["claim_id"] == claim_id]
+    stale = []
+    for edit in edits:
+        if edit.started_from is NOT_GIVEN:
+            continue
+        if edit.field == REJECTED:
+            current: Any = claim_id in applied.rejected
+        else:
+            current = row[edit.field].iloc[0]
+        now, was = format_value(edit.field, current), format_value(edit.field, edit.started_from)
+        if now != was:
+            stale.append(f"{edit.field} is now {_shown(now)} (you started from {_shown(was)})")
+    if stale:
+        raise StaleEditError(
+            f"claim {claim_id} was changed by someone else after you opened it: "
+            f"{'; '.join(stale)}. Nothing was saved; check the current values and "
+            "save again if your change still holds."
+        )
+
+
+def _shown(text: str | None) -> str:
+    return "empty" if text is None else repr(text)
+
+
 def _active(corrections: pd.DataFrame, kind: str) -> pd.DataFrame:
     keep = (corrections["status"] == "active") & (corrections["kind"] == kind)
     return corrections[keep.fillna(False).astype(bool)].sort_values("id")
@@ -291,7 +340,11 @@ def corrected_fields(corrections: pd.DataFrame) -> dict[str, list[str]]:
 
 
 def diff_edits(before: pd.DataFrame, after: pd.DataFrame, fields: Iterable[str]) -> list[Edit]:
-    """Cells a reviewer changed in an edited table, compared by canonical text per claim_id."""
+    """Cells a reviewer changed in an edited table, compared by canonical text per claim_id.
+
+    Each edit carries the value of `before` as `started_from`, so a save over someone
+    else's newer correction is refused (see `check_unchanged`).
+    """
     old = before.set_index("claim_id")
     new = after.set_index("claim_id")
     edits = []
@@ -299,7 +352,14 @@ def diff_edits(before: pd.DataFrame, after: pd.DataFrame, fields: Iterable[str])
         for name in fields:
             was, now = old.at[claim_id, name], new.at[claim_id, name]
             if format_value(name, was) != format_value(name, now):
-                edits.append(Edit(str(claim_id), name, None if _is_null(now) else now))
+                edits.append(
+                    Edit(
+                        str(claim_id),
+                        name,
+                        None if _is_null(now) else now,
+                        None if _is_null(was) else was,
+                    )
+                )
     return edits
 
 

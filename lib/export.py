@@ -19,6 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from lib import charts, series
+from lib.csv_safety import safe_csv_bytes
 from lib.geography import GOVERNORATES
 
 MIME = {
@@ -95,12 +96,8 @@ def figure_bytes(
 
 
 def frame_csv(frame: pd.DataFrame) -> bytes:
-    """UTF-8 CSV (with BOM, so spreadsheet programs read Arabic names right) of a frame."""
-    out = frame.copy()
-    for col in out.columns:
-        if out[col].dtype == object:
-            out[col] = out[col].map(lambda v: ";".join(v) if isinstance(v, list) else v)
-    return out.to_csv(index=False).encode("utf-8-sig")
+    """UTF-8 CSV of a frame, safe to open in a spreadsheet (lib.csv_safety)."""
+    return safe_csv_bytes(frame)
 
 
 VIEWS = ("map", "timeline", "comparison")

@@ -18,6 +18,7 @@ import pandas as pd
 
 from lib.claims import claims_to_records, coerce_claims, validate_claims
 from lib.corrections import CORRECTION_COLUMNS
+from lib.csv_safety import neutralise_frame, restore_frame
 from lib.store import REPO, ClaimStore
 
 FORMAT = "syria-claims-snapshot/1"
@@ -27,6 +28,8 @@ ARTICLE_FIELDS = ("article_id", "hash", "title", "outlet", "published", "url", "
                   "body_start", "extractor_version", "ingested_at", "text")  # fmt: skip
 # The log without database ids (they depend on the store's history); `seq` keeps the order.
 LOG_FIELDS = ("seq", *(c for c in CORRECTION_COLUMNS if c != "id"))
+# What an import reads: each must be listed in the manifest, so its hash is checked.
+READ_ON_IMPORT = ("articles.jsonl", "machine_claims.jsonl", "corrections.csv")
 
 
 class SnapshotError(ValueError):
@@ -70,7 +73,7 @@ def _jsonl(path: Path, records: list[dict[str, Any]]) -> None:
 def _claims_csv(path: Path, records: list[dict[str, Any]], columns: list[str]) -> None:
     frame = pd.DataFrame(records, columns=columns)
     frame["governorates"] = [";".join(v) if v else None for v in frame["governorates"]]
-    frame.to_csv(path, index=False, lineterminator="\n")
+    neutralise_frame(frame).to_csv(path, index=False, lineterminator="\n")
 
 
 def _article_record(row: pd.Series) -> dict[str, Any]:
@@ -100,8 +103,13 @@ def _log_frame(store: ClaimStore) -> pd.DataFrame:
 
 def export_snapshot(store: ClaimStore, folder: str | Path) -> dict[str, Any]:
     """Write articles, machine and corrected claims, the correction log, the data-model doc
-    and a manifest with SHA-256 hashes to `folder`; returns the manifest."""
+    and a manifest with SHA-256 hashes to `folder`; returns the manifest.
+
+    `folder` must be new or empty: SnapshotError before anything is written otherwise, so
+    an export never overwrites files or leaves a half-written snapshot beside them.
+    """
     out = Path(folder)
+    _check_export_folder(out)
     out.mkdir(parents=True, exist_ok=True)
     records = [
         _article_record(row) for _, row in store.articles().sort_values("article_id").iterrows()
@@ -114,7 +122,7 @@ def export_snapshot(store: ClaimStore, folder: str | Path) -> dict[str, Any]:
     _jsonl(out / "claims.jsonl", corrected)
     _claims_csv(out / "claims.csv", corrected, list(machine.columns))
     log = _log_frame(store)
-    log.to_csv(out / "corrections.csv", index=False, lineterminator="\n")
+    neutralise_frame(log).to_csv(out / "corrections.csv", index=False, lineterminator="\n")
     names = ["articles.jsonl", "machine_claims.jsonl", "claims.jsonl", "claims.csv",
              "corrections.csv"]  # fmt: skip
     if DATA_MODEL.exists():
@@ -132,6 +140,40 @@ def export_snapshot(store: ClaimStore, folder: str | Path) -> dict[str, Any]:
     return manifest
 
 
+def _check_export_folder(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise SnapshotError(f"{out}: exists and is not a folder; export into a new folder")
+    if out.is_dir() and any(out.iterdir()):
+        raise SnapshotError(
+            f"{out}: folder is not empty; export into a new or empty folder (nothing was written)"
+        )
+
+
+def _inside(root: Path, name: Any) -> Path:
+    """The path of a listed file, which must be a plain name of a file in `root` itself."""
+    plain = isinstance(name, str) and name not in ("", ".", "..") and Path(name).name == name
+    if not plain or "\\" in name:
+        raise SnapshotError(f"manifest: file name {name!r} is not a plain name in the snapshot")
+    path = root / name
+    if path.resolve().parent != root.resolve():
+        raise SnapshotError(f"{name}: points outside the snapshot folder")
+    return path
+
+
+def _listed_files(root: Path, manifest: Any) -> dict[str, str]:
+    """The manifest's name -> SHA-256 map, checked: plain names, text digests, and every
+    file an import reads listed (an empty list would verify anything)."""
+    files = manifest.get("files") if isinstance(manifest, dict) else None
+    if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
+        raise SnapshotError(f'{root / MANIFEST}: "files" must map file names to SHA-256 digests')
+    missing = [name for name in READ_ON_IMPORT if name not in files]
+    if missing:
+        raise SnapshotError(f"{root / MANIFEST}: does not list {', '.join(missing)}")
+    for name in files:
+        _inside(root, name)
+    return files
+
+
 def verify_snapshot(folder: str | Path) -> dict[str, Any]:
     """The manifest of a snapshot whose files all match their hashes; SnapshotError if not."""
     root = Path(folder)
@@ -139,9 +181,9 @@ def verify_snapshot(folder: str | Path) -> dict[str, Any]:
         manifest = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise SnapshotError(f"{root / MANIFEST}: unreadable manifest ({exc})") from exc
-    if manifest.get("format") != FORMAT:
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise SnapshotError(f"{root}: not a snapshot of format {FORMAT}")
-    files = manifest.get("files", {})
+    files = _listed_files(root, manifest)
     for name, digest in files.items():
         path = root / name
         if not path.is_file():
@@ -166,6 +208,7 @@ def import_snapshot(store: ClaimStore, folder: str | Path) -> ImportReport:
     articles = _read_jsonl(root / "articles.jsonl")
     machine = validate_claims(coerce_claims(_read_jsonl(root / "machine_claims.jsonl")))
     log = pd.read_csv(root / "corrections.csv", dtype=str, keep_default_na=False, na_values=[""])
+    log = restore_frame(log)
     log = log.sort_values("seq", key=lambda s: s.astype(int))
     new_articles, new_corrections = store.merge(articles, machine, log.drop(columns="seq"))
     return ImportReport(new_articles, len(articles) - new_articles, new_corrections)

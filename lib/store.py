@@ -44,6 +44,7 @@ from lib.corrections import (
     Edit,
     apply_corrections,
     check_correction,
+    check_unchanged,
     empty_corrections,
     format_value,
     parse_value,
@@ -134,6 +135,7 @@ def _migrate(con: duckdb.DuckDBPyConnection) -> None:
 # per file among a process's connections, and opening one while the last is closing fails
 # ("already attached"): opening and closing are serialised (each takes milliseconds).
 _OPEN_CLOSE = threading.Lock()
+_EDIT_LOCK = threading.Lock()  # corrections are saved one at a time (see apply_edits)
 
 
 class StoreBusyError(RuntimeError):
@@ -640,6 +642,7 @@ class ClaimStore:
         ).df()
         log = log.astype(CORRECTION_COLUMNS) if len(log) else empty_corrections()
         applied = apply_corrections(machine, log, include_rejected=True)
+        check_unchanged(applied, claim_id, edits)
         fixes = [(e.field, e.value) for e in edits if e.field != REJECTED]
         _, olds = check_correction(applied.frame, fixes)
         entries = [
@@ -685,7 +688,9 @@ class ClaimStore:
         by_claim: dict[str, list[Edit]] = {}
         for edit in edits:
             by_claim.setdefault(edit.claim_id, []).append(edit)
-        with self._connect() as con, self._transaction(con):
+        # One save at a time in this process: the check of what each editor started from
+        # and the log entries it allows are then atomic (DuckDB lets only one process write).
+        with _EDIT_LOCK, self._connect() as con, self._transaction(con):
             return [
                 i for cid, group in by_claim.items() for i in self._log_claim(con, cid, group, who)
             ]

@@ -11,7 +11,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from lib.articles import SUFFIXES
+from lib.articles import SUFFIXES, Article
 from lib.claims import (
     DATE_PRECISIONS,
     EVENT_TYPES,
@@ -25,12 +25,15 @@ from lib.corrections import (
     EDITOR_CONTEXT,
     EDITOR_FIELDS,
     REJECTED,
+    Applied,
     CorrectionError,
+    StaleEditError,
     diff_edits,
     review_table,
 )
-from lib.ingest import MAX_UPLOAD_MB, read_upload, save_uploads
-from lib.store import ClaimStore, ensure_seeded, open_store, preview
+from lib.ingest import MAX_UPLOAD_MB, read_upload
+from lib.store import ClaimStore, ensure_seeded, open_store
+from lib.timed_extract import Extracted, extract_uploads
 from ui import article_title, filtered_articles
 from ui.errors import escape, store_guard
 
@@ -82,6 +85,17 @@ def _day(published: object) -> str:
     return "date unknown" if pd.isna(published) else f"{published:%Y-%m-%d}"
 
 
+def _extracted(articles: list[Article]) -> Extracted:
+    """The upload's claims from the time-limited worker, once per set of files (a rerun of
+    the page must not extract, or wait out a stalled article, again)."""
+    ids = tuple(a.article_id for a in articles)
+    done = st.session_state.get("review_extracted")
+    if done is None or done[0] != ids:
+        with st.spinner("Finding claims…"):
+            done = st.session_state["review_extracted"] = (ids, extract_uploads(articles))
+    return done[1]
+
+
 def upload_section(store: ClaimStore) -> None:
     st.subheader("Add articles")
     files = st.file_uploader(
@@ -113,16 +127,16 @@ def upload_section(store: ClaimStore) -> None:
     if errors:
         st.warning("Nothing will be saved until every file reads cleanly.")
         return
-    articles = [a for u in uploads for a in u.articles]
-    claims, failed = preview(articles)
-    for error in failed:
+    extracted = _extracted([a for u in uploads for a in u.articles])
+    for error in extracted.refused:
         st.error(f"**{escape(error.name)}**: {escape(error.reason)}")
+    articles, claims = extracted.articles, extracted.claims
     st.caption(f"Preview: {len(articles)} article(s), {len(claims)} claim(s) found.")
     st.dataframe(claims[PREVIEW_COLUMNS], hide_index=True)
-    if not failed and st.button(
+    if articles and st.button(
         f"Save {len(articles)} article(s)", type="primary", key="save-upload"
     ):
-        report = save_uploads(store, uploads)
+        report = extracted.save(store)
         if report.failed:
             st.error(
                 "Nothing was saved: "
@@ -133,6 +147,21 @@ def upload_section(store: ClaimStore) -> None:
             f"Saved: {report.new} new, {report.unchanged} already stored."
         )
         _refresh()
+
+
+def _opened_table(
+    applied: Applied, log: pd.DataFrame, article_id: str, editor_key: str
+) -> pd.DataFrame:
+    """The editor's table: the current claims, except while the reviewer has unsaved edits,
+    when it stays what they started from (a save is checked against those values)."""
+    pending = (st.session_state.get(editor_key) or {}).get("edited_rows")
+    opened = st.session_state.get("review_opened")
+    if not pending or opened is None or opened[0] != editor_key:
+        opened = st.session_state["review_opened"] = (
+            editor_key,
+            review_table(applied, log, article_id),
+        )
+    return opened[1]
 
 
 def edit_section(store: ClaimStore) -> None:
@@ -155,13 +184,14 @@ def edit_section(store: ClaimStore) -> None:
     if article_id is None:
         st.info("No articles stored yet.")
         return
-    table = review_table(applied, log, article_id)
+    editor_key = f"editor-{article_id}-{st.session_state.get('review_round', 0)}"
+    table = _opened_table(applied, log, article_id, editor_key)
     edited = st.data_editor(
         table,
         column_config=EDITOR_CONFIG,
         disabled=[*EDITOR_CONTEXT, "changed"],
         hide_index=True,
-        key=f"editor-{article_id}-{st.session_state.get('review_round', 0)}",
+        key=editor_key,
     )
     edits = diff_edits(table, edited, [*EDITOR_FIELDS, REJECTED])
     with st.form("save-corrections", border=False):
@@ -174,6 +204,9 @@ def edit_section(store: ClaimStore) -> None:
         if st.form_submit_button("Save corrections", disabled=not edits):
             try:
                 ids = store.apply_edits(edits, reason, author)
+            except StaleEditError as exc:  # show the current values in a fresh editor
+                st.session_state["review_error"] = f"Not saved: {exc}"
+                _refresh()
             except (CorrectionError, ValueError) as exc:
                 st.error(f"Not saved: {escape(exc)}")
             else:
@@ -228,6 +261,8 @@ st.caption(
 )
 if message := st.session_state.pop("review_message", None):
     st.success(message)
+if problem := st.session_state.pop("review_error", None):
+    st.error(escape(problem))
 with store_guard():  # a busy or damaged store: a clear message, not a traceback
     claim_store = open_store()
     with claim_store.session():  # one wait for a busy file per block, not one per read

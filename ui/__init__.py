@@ -69,13 +69,16 @@ def _version() -> tuple[str, ...]:
     return _fingerprint(os.environ.get("SYRIA_CLAIMS_DB"))
 
 
-@st.cache_data(show_spinner=False, ttl=300, max_entries=4)
+# One frame per data version shared by every session (cache_resource): st.cache_data would
+# hand each rerun of each session its own unpickled copy of every claim and article text.
+# Callers never modify these frames (pandas copy-on-write keeps derived frames apart).
+@st.cache_resource(show_spinner=False, ttl=300, max_entries=2)
 def _claims(path: str | None, version: tuple[str, ...]) -> pd.DataFrame:
     with store().session() as one:  # one wait for a busy file, not two
         return with_notes(one.claims(), one.corrections())
 
 
-@st.cache_data(show_spinner=False, ttl=300, max_entries=4)
+@st.cache_resource(show_spinner=False, ttl=300, max_entries=2)
 def _articles(path: str | None, version: tuple[str, ...]) -> pd.DataFrame:
     return store().articles()
 
