@@ -32,7 +32,7 @@ from websockets.asyncio.client import connect
 
 from benchmarks.bench_first_paint import start_app
 
-PAGES = ("", "map", "timeline", "who-says-what", "articles", "review")
+PAGES = ("", "map", "timeline", "who-says-what", "claims", "articles", "review")
 FINISHED = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_SUCCESSFULLY")
 
 
