@@ -4,6 +4,7 @@ and ten headless sessions load pages without an error."""
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,13 @@ def test_every_session_gets_the_same_claims_and_articles_not_a_copy(fixture_db):
     assert len(ui.load_claims()) == 27
 
 
+def _run_apart(coroutine):
+    """Run a coroutine on a loop of its own thread: Playwright's sync API leaves a loop running
+    in the test thread once a browser test has run, and asyncio.run refuses to nest."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 @pytest.mark.slow
 def test_ten_sessions_load_every_page_without_an_error(tmp_path):
     from benchmarks.bench_concurrency import PAGES, run_round
@@ -33,9 +41,9 @@ def test_ten_sessions_load_every_page_without_an_error(tmp_path):
 
     proc, url = start_app(Path(make_fixture_store(tmp_path / "claims.duckdb")))
     try:
-        warm = asyncio.run(run_round(url, proc.pid, 1, len(PAGES), 120.0))
+        warm = _run_apart(run_round(url, proc.pid, 1, len(PAGES), 120.0))
         assert warm.errors == []
-        result = asyncio.run(run_round(url, proc.pid, 10, len(PAGES), 120.0))
+        result = _run_apart(run_round(url, proc.pid, 10, len(PAGES), 120.0))
     finally:
         proc.terminate()
         proc.wait(timeout=10)
