@@ -343,23 +343,36 @@ def diff_edits(before: pd.DataFrame, after: pd.DataFrame, fields: Iterable[str])
     """Cells a reviewer changed in an edited table, compared by canonical text per claim_id.
 
     Each edit carries the value of `before` as `started_from`, so a save over someone
-    else's newer correction is refused (see `check_unchanged`).
+    else's newer correction is refused (see `check_unchanged`). A source renamed to one the
+    source table knows ("SANA") also takes that source's kind, unless the reviewer set the
+    kind too: a state-media claim must not stay filed under "activist".
     """
+    from lib.extract.sources import kind_of_source  # spaCy loads only when a review saves
+
     old = before.set_index("claim_id")
     new = after.set_index("claim_id")
     edits = []
     for claim_id in new.index.intersection(old.index):
-        for name in fields:
-            was, now = old.at[claim_id, name], new.at[claim_id, name]
-            if format_value(name, was) != format_value(name, now):
-                edits.append(
-                    Edit(
-                        str(claim_id),
-                        name,
-                        None if _is_null(now) else now,
-                        None if _is_null(was) else was,
-                    )
+        changed = {
+            name: new.at[claim_id, name]
+            for name in fields
+            if format_value(name, old.at[claim_id, name])
+            != format_value(name, new.at[claim_id, name])
+        }
+        if "source" in changed and "source_kind" not in changed and "source_kind" in old:
+            kind = kind_of_source(str(changed["source"] or ""))
+            if kind is not None and kind != old.at[claim_id, "source_kind"]:
+                changed["source_kind"] = kind
+        for name, now in changed.items():
+            was = old.at[claim_id, name]
+            edits.append(
+                Edit(
+                    str(claim_id),
+                    name,
+                    None if _is_null(now) else now,
+                    None if _is_null(was) else was,
                 )
+            )
     return edits
 
 

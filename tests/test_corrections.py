@@ -139,6 +139,24 @@ def test_diff_edits_finds_only_changed_cells(seed_claims):
     assert {e.claim_id for e in edits} == {table.at[first, "claim_id"]}
 
 
+def test_a_renamed_source_takes_the_kind_the_source_table_gives_it(seed_claims):
+    table = seed_claims[["claim_id", "source", "source_kind"]].copy()
+    edited = table.copy()
+    first, second, third = edited.index[:3]
+    edited.at[first, "source"] = "SANA"  # a known name: its kind follows
+    edited.at[second, "source"] = "a local paper"  # unknown: the kind stays as it was
+    edited.at[third, "source"] = "United Nations"
+    edited.at[third, "source_kind"] = "foreign_government"  # the reviewer's own kind wins
+    edits = diff_edits(table, edited, ["source", "source_kind"])
+    kinds = {(e.claim_id, e.value) for e in edits if e.field == "source_kind"}
+    assert kinds == {
+        (table.at[first, "claim_id"], "state_media"),
+        (table.at[third, "claim_id"], "foreign_government"),
+    }
+    started = {e.claim_id: e.started_from for e in edits if e.field == "source_kind"}
+    assert started[table.at[first, "claim_id"]] == table.at[first, "source_kind"]
+
+
 def test_corrected_fields_lists_active_fields_per_claim(seed_claims):
     cid = toll(seed_claims, 54)
     corrections = log((cid, "deaths", "55"), (cid, "place", "Homs"), ("x", "deaths", "1", "correct",

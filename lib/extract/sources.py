@@ -174,6 +174,26 @@ def _tables() -> _Tables:
 
 
 @functools.cache
+@functools.cache
+def _kinds_by_name() -> dict[str, str]:
+    rules = load_rules("sources")
+    kinds: dict[str, str] = {}
+    for name, kind, lower_aliases, exact_aliases in rules["sources"]:
+        for alias in [name, *lower_aliases, *exact_aliases]:
+            kinds.setdefault(alias.casefold(), kind)
+    for kind, nouns in rules["generic"].items():
+        for noun in nouns:
+            kinds.setdefault(noun.casefold(), kind)
+    return kinds
+
+
+def kind_of_source(name: str) -> str | None:
+    """The kind of source a name stands for in the source table ("SANA" -> "state_media",
+    "activists" -> "activist"), or None for a name the table does not know: what a reviewer's
+    renamed source should be filed under."""
+    return _kinds_by_name().get(name.strip().casefold())
+
+
 def alias_matchers() -> tuple[PhraseMatcher, PhraseMatcher]:
     """(case-insensitive, case-sensitive) alias matchers; labels are entry indices."""
     rows = load_rules("sources")["sources"]
