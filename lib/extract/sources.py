@@ -174,7 +174,6 @@ def _tables() -> _Tables:
 
 
 @functools.cache
-@functools.cache
 def _kinds_by_name() -> dict[str, str]:
     rules = load_rules("sources")
     kinds: dict[str, str] = {}
@@ -194,6 +193,7 @@ def kind_of_source(name: str) -> str | None:
     return _kinds_by_name().get(name.strip().casefold())
 
 
+@functools.cache
 def alias_matchers() -> tuple[PhraseMatcher, PhraseMatcher]:
     """(case-insensitive, case-sensitive) alias matchers; labels are entry indices."""
     rows = load_rules("sources")["sources"]
