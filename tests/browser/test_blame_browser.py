@@ -5,23 +5,15 @@ tests/test_perpetrators.py, read by the real extractor."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import Page, expect
 
 from lib.store import ClaimStore
+from tests.browser.conftest import serve
 from tests.test_perpetrators import BLAME_QUESTION, blame_article
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 30_000
 
 
@@ -31,28 +23,8 @@ def blame_app(tmp_path_factory) -> str:
     db = tmp_path_factory.mktemp("blame") / "claims.duckdb"
     report = ClaimStore(db).ingest([blame_article()])
     assert report.new == 1
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    cmd = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
-           "--server.address", "127.0.0.1", "--server.port", str(port)]  # fmt: skip
-    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, "SYRIA_CLAIMS_DB": str(db)},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1):
-                    break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("streamlit did not start")
-                time.sleep(0.2)
+    with serve(str(db), tmp_path_factory.mktemp("log") / "streamlit.log") as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def open_who_says_what(page: Page, url: str) -> None:

@@ -5,24 +5,17 @@ writes (the shared `app_url` store keeps the hand-counted seed numbers other tes
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from lib.store import ClaimStore
+from tests.browser.conftest import serve
 from tests.fixture_store import make_fixture_store
 
 pytestmark = pytest.mark.browser
 pytest.importorskip("lib.extract")  # the server extracts the upload with the real extractor
 
-ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 30_000
 ARTICLE = {
     "title": "Raqqa shelling",
@@ -36,28 +29,8 @@ ARTICLE = {
 def review_app(tmp_path_factory) -> tuple[str, ClaimStore]:
     """`streamlit run dashboard.py` on a free port with a fresh seed store of its own."""
     db = make_fixture_store(tmp_path_factory.mktemp("review") / "claims.duckdb")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    cmd = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
-           "--server.address", "127.0.0.1", "--server.port", str(port)]  # fmt: skip
-    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, "SYRIA_CLAIMS_DB": db},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1):
-                    break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("streamlit did not start")
-                time.sleep(0.2)
+    with serve(db, tmp_path_factory.mktemp("log") / "streamlit.log") as url:
         yield url, ClaimStore(db)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def wait_idle(page: Page) -> None:
