@@ -29,22 +29,24 @@ def fixture_db(tmp_path_factory: pytest.TempPathFactory) -> str:
     return make_fixture_store(tmp_path_factory.mktemp("db") / "claims.duckdb")
 
 
+def run_dashboard(page: str | None = None, **params: str | list[str]) -> AppTest:
+    """dashboard.py run once in AppTest on `$SYRIA_CLAIMS_DB`, at `page` with URL params;
+    fails on any exception the page raised."""
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=30)
+    for key, value in params.items():
+        at.query_params[key] = value
+    if page:
+        at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
 @pytest.fixture
 def app(fixture_db: str, monkeypatch: pytest.MonkeyPatch):
     """An AppTest of dashboard.py on the fixture store; call it with a page and URL params."""
     monkeypatch.setenv("SYRIA_CLAIMS_DB", fixture_db)
-
-    def make(page: str | None = None, **params: str | list[str]) -> AppTest:
-        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=30)
-        for key, value in params.items():
-            at.query_params[key] = value
-        if page:
-            at.switch_page(page)
-        at.run()
-        assert not at.exception, [e.message for e in at.exception]
-        return at
-
-    return make
+    return run_dashboard
 
 
 def metric(at: AppTest, label: str) -> str:

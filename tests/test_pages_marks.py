@@ -4,15 +4,14 @@ filter and data credit (defect 8), on a copy of the fixture store with one corre
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from lib.store import open_store
 from tests.fixture_store import make_fixture_store
+from tests.test_pages import run_dashboard
 
-ROOT = Path(__file__).resolve().parent.parent
 REASON = "the later message says 25"
 
 
@@ -28,14 +27,7 @@ def corrected_db(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 def run(db: str, monkeypatch: pytest.MonkeyPatch, page: str | None = None, **params) -> AppTest:
     monkeypatch.setenv("SYRIA_CLAIMS_DB", db)
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=30)
-    for key, value in params.items():
-        at.query_params[key] = value
-    if page:
-        at.switch_page(page)
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+    return run_dashboard(page, **params)
 
 
 def specs(at: AppTest) -> str:
