@@ -41,7 +41,7 @@ def assert_linear(
     make_input: Callable[[int], str],
     size: int,
     repeat: int = 3,
-    attempts: int = 3,
+    attempts: int = 5,
 ) -> None:
     """Fail when doubling the input more than ~2.2x the time in every one of `attempts`
     (a super-linear step); the garbage collector is paused while timing."""
