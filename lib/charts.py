@@ -484,9 +484,12 @@ def compact(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
     or subplot titles, and a map zoomed out to fit half a page."""
     small = fig
     small.update_layout(height=height, title_text=title, title_subtitle_text="", margin={"t": 50})
-    small.update_layout(legend={"orientation": "h", "x": 0, "y": -0.08, "yanchor": "top"})
+    small.update_layout(legend={"orientation": "h", "x": 0, "yanchor": "top"})
     if small.layout.map.zoom is not None:
         small.update_layout(map_zoom=SYRIA_ZOOM - 0.9, legend_y=0)
+    else:  # below the tick labels (a date axis writes the year on a second line), with room
+        # for it in the bottom margin, so that `stamp` writes under the legend, not over it
+        small.update_layout(legend_y=-0.2, margin_b=90)
     small.layout.annotations = [a for a in small.layout.annotations if a.text == MAP_CREDIT]
     return small
 
